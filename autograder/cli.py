@@ -1,0 +1,140 @@
+"""The ``course`` command: grade one notebook, validate the course, run the demo.
+
+Exit codes: 0 when the command did its job (a low score is not an error),
+1 for an instructor-side failure (``Error: ...``), 2 for a usage error,
+3 when ``course grade`` cannot read the notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+import nbformat
+from tqdm import tqdm
+
+from autograder.config import PROFILES, ConfigError
+from autograder.grading import GradingError, grade_notebook
+from autograder.layout import CourseLayout, find_course_root
+from autograder.nbgrader_ext.annotate import feedback_lines
+
+__all__ = ["main"]
+
+EXIT_UNREADABLE = 3
+_PROFILE = click.option("--profile", type=click.Choice(PROFILES), default=None,
+                        help="Runner profile (default: COURSE_PROFILE, then detected hardware).")
+
+
+class UnreadableNotebook(click.ClickException):
+    """The notebook file is missing or not a valid notebook (exit code 3)."""
+
+    exit_code = EXIT_UNREADABLE
+
+
+def _layout() -> CourseLayout:
+    try:
+        return CourseLayout(find_course_root())
+    except FileNotFoundError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Course autograder: student code runs only in a sandboxed runner; a separate judge grades."""
+
+
+@main.command()
+@click.argument("assignment")
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--seed", type=int, default=None, help="Seed for probe inputs (reproduce a run).")
+@_PROFILE
+def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
+          profile: str | None) -> None:
+    """Grade one NOTEBOOK for ASSIGNMENT, with no course directory or gradebook."""
+    layout = _layout()
+    try:
+        layout.course().assignment(assignment)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except FileNotFoundError as exc:
+        raise UnreadableNotebook(f"cannot read notebook {notebook}: file not found") from exc
+    except Exception as exc:  # nbformat raises several types for a malformed file
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise UnreadableNotebook(f"cannot read notebook {notebook}: {reason}") from exc
+    try:
+        report = grade_notebook(nb, assignment, layout, profile, seed)
+    except (GradingError, ConfigError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps(report.public_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{assignment}: {report.score:g}/{report.max_score:g} "
+               f"(profile {report.profile}, isolation {report.isolation}, "
+               f"{report.elapsed_s:.1f} s)")
+    for line in feedback_lines(report.checks):
+        click.echo(f"  {line}")
+
+
+@main.command()
+@click.argument("assignments", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@_PROFILE
+def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None) -> None:
+    """Prove the course is releasable (all assignments when none is named)."""
+    from autograder.validate import summarize, validate_assignment
+
+    layout = _layout()
+    try:
+        course = layout.course()
+        chosen = [course.assignment(a) for a in assignments] or list(course.assignments)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    results = []
+    bar = tqdm(chosen, desc="validate", unit="assignment", file=sys.stderr, disable=as_json)
+    for assignment in bar:
+        bar.set_postfix_str(assignment.id)
+        results.append(validate_assignment(layout, assignment, profile,
+                                           progress=lambda step: bar.set_postfix_str(step)))
+    if as_json:
+        click.echo(json.dumps([{"assignment": r.assignment, "ok": r.ok, "passed": r.passed,
+                                "violations": r.violations} for r in results],
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(summarize(results)))
+    if not all(r.ok for r in results):
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build the demo course here instead of a fresh temporary folder.")
+@_PROFILE
+def demo(keep: Path | None, profile: str | None) -> None:
+    """Release, submit three sample students, autograde with nbgrader, print the scores."""
+    from autograder.demo import STUDENTS, run_demo
+
+    layout = _layout()
+    course = layout.course()
+    root = keep or Path(tempfile.mkdtemp(prefix="course-demo-"))
+    root.mkdir(parents=True, exist_ok=True)
+    click.echo(f"Demo course: {root}")
+    for student, what in STUDENTS.items():
+        click.echo(f"  {student}: {what}")
+    with tqdm(total=0, bar_format="{desc}", file=sys.stderr) as status:
+        result = run_demo(layout, root, [a.id for a in course.assignments], profile,
+                          progress=status.set_description_str)
+    click.echo("")
+    click.echo(f"{'student':<20} {'assignment':<14} {'score':>7} {'max':>5}")
+    for row in result.rows:
+        click.echo(f"{row['student_id']:<20} {row['assignment']:<14} "
+                   f"{float(row['score']):>7g} {float(row['max_score']):>5g}")
+    click.echo("")
+    click.echo(f"grades.csv: {result.grades_csv}")
+    for key, path in result.feedback.items():
+        click.echo(f"feedback {key}: {path}")

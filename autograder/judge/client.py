@@ -1,0 +1,298 @@
+"""The judge's handle on a runner: send requests, enforce deadlines, survive crashes.
+
+TRUSTED SIDE. Every reply is treated as hostile data: frames are size-capped
+before they are read, arrays arrive without pickle, and each request has a
+wall-clock deadline after which the runner's process group is killed. A runner
+that dies or times out is restarted (cells re-executed) for the next check, so
+one bad probe costs only the checks that used it.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import numpy as np
+
+from autograder.config import Limits
+from autograder.judge.sandbox import RunnerProcess, start_runner
+from autograder.protocol import ProtocolError, read_message, write_message
+
+__all__ = [
+    "Cell",
+    "RunnerClient",
+    "RunnerCrashed",
+    "RunnerFailure",
+    "RunnerTimeout",
+    "StudentCodeError",
+]
+
+#: Largest reply the judge reads from a runner (predictions of a test set fit easily).
+MAX_REPLY_BYTES = 256 * 1024 * 1024
+_MAX_RESTARTS = 3
+
+
+class RunnerFailure(Exception):
+    """The runner could not answer; ``status`` names how it failed."""
+
+    status = "crashed"
+
+
+class RunnerTimeout(RunnerFailure):
+    """The runner ran past its wall-clock limit and was killed."""
+
+    status = "timeout"
+
+
+class RunnerCrashed(RunnerFailure):
+    """The runner exited, was killed by a signal, or broke the protocol."""
+
+    status = "crashed"
+
+
+class StudentCodeError(Exception):
+    """Student code raised while answering a probe.
+
+    Attributes:
+        type: the exception class name raised in the runner.
+        message: its message (student-controlled text, capped).
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(f"{type_name}: {message}")
+        self.type = type_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A code cell to execute: its index in the notebook and its source."""
+
+    index: int
+    source: str
+
+
+@dataclass
+class CellRun:
+    """What executing one cell produced (outputs already size-capped)."""
+
+    index: int
+    outputs: list[dict[str, Any]]
+    raised: bool
+    status: str = "ok"
+
+
+class _DeadlineReader:
+    """A read-only binary stream over a pipe that gives up at a deadline."""
+
+    def __init__(self, stream: IO[bytes], deadline: float) -> None:
+        self._fd = stream.fileno()
+        self._deadline = deadline
+
+    def read(self, size: int) -> bytes:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise RunnerTimeout("the runner did not answer in time")
+        ready, _, _ = select.select([self._fd], [], [], remaining)
+        if not ready:
+            raise RunnerTimeout("the runner did not answer in time")
+        return os.read(self._fd, min(size, 1 << 20))
+
+
+class RunnerClient:
+    """Runs one submission's notebook in a runner and answers probes from checks.
+
+    Args:
+        cells: the notebook's code cells to execute, in order.
+        limits: the assignment's limits for the selected profile.
+    """
+
+    def __init__(self, cells: Sequence[Cell], limits: Limits) -> None:
+        self._cells = list(cells)
+        self._limits = limits
+        self._runner: RunnerProcess | None = None
+        self._restarts = 0
+        self._started_at = time.monotonic()
+        self.cell_runs: list[CellRun] = []
+        self.isolation = "none"
+        self.failures: list[str] = []
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def start(self) -> list[CellRun]:
+        """Start the runner and execute every cell once, recording outputs."""
+        self.cell_runs = self._boot(record=True)
+        return self.cell_runs
+
+    def close(self) -> None:
+        """Stop the runner (politely, then by killing its process group)."""
+        if self._runner is None:
+            return
+        try:
+            if self._runner.process.stdin is not None and self._runner.process.poll() is None:
+                write_message(self._runner.process.stdin, {"op": "shutdown"})
+                self._runner.process.wait(timeout=2)
+        except (OSError, ProtocolError, TimeoutError, Exception):  # noqa: BLE001
+            pass
+        self._runner.kill()
+        self._runner = None
+
+    def __enter__(self) -> RunnerClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- probes ----------------------------------------------------------------
+
+    def probe(self, name: str, **params: Any) -> Any:
+        """Ask the runner to run probe ``name`` and return its (untrusted) result.
+
+        Raises:
+            StudentCodeError: student code raised inside the probe.
+            RunnerTimeout: the probe ran past ``probe_seconds``.
+            RunnerCrashed: the runner died or broke the protocol.
+        """
+        self._ensure_running()
+        reply = self._request({"op": "probe", "name": name, "params": params},
+                              self._limits.probe_seconds)
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+            raise self._fail(RunnerCrashed("the runner sent a malformed reply"))
+        if not reply["ok"]:
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            raise StudentCodeError(str(error.get("type", "Error"))[:100],
+                                   str(error.get("message", ""))[:2000])
+        return reply.get("result")
+
+    def call(self, target: str, *args: Any, tensors: bool = True, **kwargs: Any) -> Any:
+        """Call a student function and return its result as numpy/JSON data."""
+        return self.probe("call", target=target, args=list(args), kwargs=kwargs, tensors=tensors)
+
+    def array(self, value: Any, what: str) -> np.ndarray:
+        """Check that a probe result is a numeric array, for use in asserts.
+
+        Raises:
+            StudentCodeError: describing what came back instead of an array.
+        """
+        if isinstance(value, np.ndarray):
+            return value
+        if isinstance(value, bool | int | float):
+            return np.asarray(value)
+        kind = value.get("__object__") if isinstance(value, dict) else type(value).__name__
+        raise StudentCodeError("TypeError", f"{what} trả về {kind}, không phải một tensor số")
+
+    # -- internals -------------------------------------------------------------
+
+    def _boot(self, record: bool) -> list[CellRun]:
+        self._runner = start_runner(self._limits)
+        self.isolation = self._runner.isolation
+        runs = []
+        for cell in self._cells:
+            try:
+                reply = self._request({"op": "execute", "source": cell.source,
+                                       "max_chars": self._limits.output_chars},
+                                      self._limits.cell_seconds)
+            except RunnerFailure as exc:
+                runs.append(CellRun(cell.index, [_failure_output(exc)], True, exc.status))
+                if not record:
+                    break
+                self._runner = None  # killed by _request; remaining cells cannot run
+                runs.extend(CellRun(c.index, [], False, "not-run")
+                            for c in self._cells[len(runs):])
+                break
+            outputs = reply.get("outputs") if isinstance(reply, dict) else None
+            runs.append(CellRun(cell.index, _clean_outputs(outputs, self._limits.output_chars),
+                                bool(reply.get("raised")) if isinstance(reply, dict) else True))
+        return runs
+
+    def _ensure_running(self) -> None:
+        if self._runner is not None and self._runner.process.poll() is None:
+            return
+        if self._runner is not None:
+            self._runner.kill()
+            self._runner = None
+        if self._restarts >= _MAX_RESTARTS:
+            raise RunnerCrashed("the runner failed too many times; remaining checks not run")
+        self._restarts += 1
+        self._boot(record=False)
+        if self._runner is None:
+            raise RunnerCrashed("the notebook could not be executed again after a failure")
+
+    def _request(self, message: dict[str, Any], seconds: int) -> Any:
+        runner = self._runner
+        if runner is None or runner.process.stdin is None or runner.process.stdout is None:
+            raise RunnerCrashed("the runner is not running")
+        budget_end = self._started_at + self._limits.submission_seconds
+        deadline = min(time.monotonic() + seconds, budget_end)
+        try:
+            write_message(runner.process.stdin, message)
+            return read_message(_DeadlineReader(runner.process.stdout, deadline),  # type: ignore[arg-type]
+                                MAX_REPLY_BYTES)
+        except RunnerTimeout as exc:
+            raise self._fail(exc) from None
+        except (OSError, ProtocolError) as exc:
+            raise self._fail(RunnerCrashed(self._describe_exit(exc))) from None
+
+    def _describe_exit(self, exc: Exception) -> str:
+        runner = self._runner
+        if runner is None:
+            return str(exc)
+        try:
+            code = runner.process.wait(timeout=2)
+        except Exception:  # noqa: BLE001
+            return f"the runner stopped answering ({exc})"
+        if code < 0:
+            return f"the runner was killed by signal {-code}"
+        return f"the runner exited with status {code}"
+
+    def _fail(self, exc: RunnerFailure) -> RunnerFailure:
+        self.failures.append(f"{exc.status}: {exc}")
+        if self._runner is not None:
+            self._runner.kill()
+            self._runner = None
+        return exc
+
+
+def _failure_output(exc: RunnerFailure) -> dict[str, Any]:
+    return {"output_type": "error", "ename": f"Runner{exc.status.capitalize()}",
+            "evalue": str(exc), "traceback": []}
+
+
+def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:
+    """Keep only well-formed nbformat outputs from a runner reply, re-capped here."""
+    if not isinstance(outputs, list):
+        return []
+    budget = max_chars
+    cleaned: list[dict[str, Any]] = []
+
+    def text(value: Any) -> str:
+        nonlocal budget
+        kept = str(value)[: max(budget, 0)]
+        budget -= len(kept)
+        return kept
+
+    for out in outputs[:200]:
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
+        if kind == "stream" and out.get("name") in ("stdout", "stderr"):
+            cleaned.append({"output_type": "stream", "name": out["name"],
+                            "text": text(out.get("text", ""))})
+        elif kind in ("display_data", "execute_result") and isinstance(out.get("data"), dict):
+            data = {str(k)[:100]: text(v) for k, v in list(out["data"].items())[:10]
+                    if isinstance(v, str)}
+            item: dict[str, Any] = {"output_type": kind, "data": data, "metadata": {}}
+            if kind == "execute_result":
+                item["execution_count"] = None
+            cleaned.append(item)
+        elif kind == "error":
+            tb = out.get("traceback")
+            cleaned.append({"output_type": "error", "ename": text(out.get("ename", ""))[:200],
+                            "evalue": text(out.get("evalue", "")),
+                            "traceback": [text(t) for t in tb[:50]] if isinstance(tb, list)
+                            else []})
+    return cleaned

@@ -1,0 +1,53 @@
+"""nbgrader autograde step that grades with the sandboxed runner and the judge.
+
+It replaces nbgrader's in-kernel ``Execute`` step in
+``c.Autograde.autograde_preprocessors`` (see ``nbgrader_config.py``): the
+submission is executed by the runner, the hidden checks run in the judge, and
+the verdicts are written into the graded cells so that nbgrader's own
+``SaveAutoGrades`` step records them. No student code runs in nbgrader's process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Unicode
+
+from autograder.grading import grade_notebook
+from autograder.layout import CourseLayout, find_course_root
+from autograder.nbgrader_ext.annotate import annotate_notebook
+
+__all__ = ["SandboxedGrade"]
+
+
+class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
+    """Execute the submission in the runner and score its graded cells with the judge."""
+
+    course_root = Unicode(
+        "",
+        help="Course repository holding course_config.py and graders/. "
+             "Empty: COURSE_ROOT, then the nearest parent of the working directory.",
+    ).tag(config=True)
+
+    profile = Unicode(
+        "",
+        help="Runner profile, 'cpu' or 'gpu'. Empty: COURSE_PROFILE, then detected hardware.",
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
+        assignment_id = resources["nbgrader"]["assignment"]
+        root = Path(self.course_root) if self.course_root else find_course_root()
+        report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None)
+        self.log.info(
+            "%s: %g/%g points (%s profile, isolation: %s) in %.1f s",
+            resources["nbgrader"].get("student"), report.score, report.max_score,
+            report.profile, report.isolation, report.elapsed_s,
+        )
+        for note in report.notes:
+            self.log.warning("%s", note)
+        annotate_notebook(nb, report)
+        return nb, resources

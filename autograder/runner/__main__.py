@@ -1,0 +1,93 @@
+"""Runner entry point: ``python -m autograder.runner``.
+
+UNTRUSTED SIDE. This process executes student code. It is started by the judge
+(inside the OS sandbox where one is available), speaks only the framed protocol
+of ``autograder.protocol`` on the pipes it was given as stdin and stdout, and
+knows nothing of graders, hidden labels or reference solutions: everything it
+learns arrives in requests.
+
+Requests and replies (one frame each)::
+
+    {"op": "execute", "source": str, "max_chars": int}
+        -> {"ok": true, "outputs": [nbformat outputs], "raised": bool}
+    {"op": "probe", "name": str, "params": {...}}
+        -> {"ok": true, "result": ...}
+         | {"ok": false, "error": {"type": str, "message": str}}
+    {"op": "shutdown"} -> process exits
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from autograder.protocol import ProtocolError, read_message, write_message
+
+#: The judge sends training data, so requests may be large; replies are capped by the judge.
+MAX_REQUEST_BYTES = 1024 * 1024 * 1024
+
+
+def _claim_protocol_pipes() -> tuple[IO[bytes], IO[bytes]]:
+    """Keep stdin/stdout for the protocol and point fds 0-2 elsewhere.
+
+    Student code that prints, or C++ libraries that log to fd 1 or 2, then
+    cannot interleave bytes with protocol frames by accident.
+    """
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # fd 2 goes wherever the launcher sent it (a capped log)
+    os.close(devnull)
+    return requests, replies
+
+
+def _error(exc: BaseException) -> dict[str, Any]:
+    return {"ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
+
+
+def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
+    """Answer requests until ``shutdown`` or the end of the request stream."""
+    from autograder.runner.probes import PROBES
+    from autograder.runner.shell import NotebookShell
+
+    shell = NotebookShell.instance()
+    while True:
+        try:
+            request = read_message(requests, MAX_REQUEST_BYTES)
+        except ProtocolError:
+            return
+        op = request.get("op") if isinstance(request, dict) else None
+        if op == "shutdown":
+            return
+        if op == "execute":
+            outputs, raised = shell.run_notebook_cell(str(request["source"]),
+                                                      int(request["max_chars"]))
+            reply: dict[str, Any] = {"ok": True, "outputs": outputs, "raised": raised}
+        elif op == "probe" and request.get("name") in PROBES:
+            try:
+                result = PROBES[request["name"]](shell.user_ns, **request.get("params", {}))
+                reply = {"ok": True, "result": result}
+            except BaseException as exc:  # noqa: BLE001 - student code may raise anything
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                reply = _error(exc)
+        else:
+            reply = _error(ValueError(f"unknown request. Received: op={op!r}"))
+        try:
+            write_message(replies, reply)
+        except ProtocolError as exc:  # a student value JSON cannot carry
+            write_message(replies, _error(exc))
+
+
+def main() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    requests, replies = _claim_protocol_pipes()
+    serve(requests, replies)
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""``course validate``: prove that an assignment is releasable.
+
+For each assignment: the four folders agree on its id; the source notebook,
+graded as a submission, earns full marks; the release produced by the real
+``nbgrader generate_assignment`` earns zero on every hidden check without a
+grader error; the release holds no solution or hidden-test code; the points in
+the notebook, the checks and ``course_config.py`` agree; the reference module
+matches the notebook's solution cells.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+from autograder.config import Assignment
+from autograder.course_dir import TempCourse
+from autograder.grading import grade_notebook
+from autograder.layout import CourseLayout
+from autograder.report import GradeReport
+from autograder.solutions import read_sections, solution_cells, strip_solution_markers
+
+__all__ = ["AssignmentValidation", "find_leaks", "validate_assignment"]
+
+_HIDDEN_REF = re.compile(r"^# course-checks: (?P<cell>\S+)$")
+_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)(.*?)### END \1", re.DOTALL)
+#: Solution lines shorter than this (``return X``) are too common to count as a leak.
+_MIN_LEAK_CHARS = 16
+
+
+@dataclass
+class AssignmentValidation:
+    """Outcome of validating one assignment: passed steps and violations."""
+
+    assignment: str
+    passed: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def validate_assignment(
+    layout: CourseLayout,
+    assignment: Assignment,
+    profile: str | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> AssignmentValidation:
+    """Run every release check for one assignment (grades two notebooks)."""
+    result = AssignmentValidation(assignment.id)
+    missing = _missing_parts(layout, assignment.id)
+    if missing:
+        result.violations.extend(missing)
+        return result
+    source = nbformat.read(layout.source_notebook(assignment.id), as_version=4)
+    result.violations.extend(_metadata_problems(source))
+    result.violations.extend(_section_mismatches(layout, assignment.id, source))
+    progress("grading the source notebook")
+    full = grade_notebook(source, assignment.id, layout, profile)
+    _expect(result, full.score == full.max_score > 0,
+            f"source notebook earns full marks ({full.score:g}/{full.max_score:g})",
+            _failures("source notebook lost points", full))
+    _expect(result, full.max_score == assignment.points,
+            f"checks total {full.max_score:g} points as course_config.py says",
+            f"checks total {full.max_score:g} points, course_config.py says {assignment.points:g}")
+    result.violations.extend(_points_mismatches(source, full))
+    with tempfile.TemporaryDirectory(prefix="course-validate-") as tmp:
+        progress("generating the release with nbgrader")
+        course = TempCourse(layout, Path(tmp), profile)
+        release = course.release(assignment.id)
+        leaks = find_leaks(source, release, course.root / "release" / assignment.id)
+        _expect(result, not leaks, "release contains no solution or hidden-test code",
+                "release leaks: " + "; ".join(leaks[:10]))
+        progress("grading the untouched release")
+        empty = grade_notebook(release, assignment.id, layout, profile)
+    broken = [c.id for c in empty.checks if c.status == "grader-error"]
+    _expect(result, empty.score == 0 and not broken,
+            f"untouched release earns 0/{empty.max_score:g} without grader errors",
+            f"untouched release earned {empty.score:g} points; grader errors: {broken}")
+    return result
+
+
+def find_leaks(source: NotebookNode, release: NotebookNode, release_dir: Path) -> list[str]:
+    """Solution or hidden-test text from ``source`` that appears in the release."""
+    leaks = []
+    secret_lines = set()
+    for cell in source.cells:
+        for match in _REGION.finditer(cell.source):
+            secret_lines.update(line.strip() for line in match.group(2).splitlines()
+                                if len(line.strip()) >= _MIN_LEAK_CHARS)
+    for index, cell in enumerate(release.cells):
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "course-checks:"):
+            if marker in cell.source:
+                leaks.append(f"cell {index} contains '{marker}'")
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            if line.strip() in secret_lines:
+                leaks.append(f"cell {index} holds solution/hidden line {line.strip()!r}")
+    for path in release_dir.rglob("*"):
+        if path.suffix == ".py" or path.name.startswith("test_"):
+            leaks.append(f"release folder holds {path.name}")
+    return leaks
+
+
+def _missing_parts(layout: CourseLayout, assignment_id: str) -> list[str]:
+    parts = {
+        "source notebook": layout.source_notebook(assignment_id),
+        "reference module": layout.solution_module(assignment_id),
+        "graders folder": layout.grader_dir(assignment_id),
+    }
+    return [f"missing {what}: {path}" for what, path in parts.items() if not path.exists()]
+
+
+def _metadata_problems(source: NotebookNode) -> list[str]:
+    problems = []
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not (meta.get("grade") and not meta.get("solution")):
+            continue
+        grade_id = meta.get("grade_id")
+        hidden = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS",
+                           cell.source, re.DOTALL)
+        lines = [line.strip() for line in hidden.group(1).splitlines()] if hidden else []
+        match = _HIDDEN_REF.match(lines[0]) if len(lines) == 1 else None
+        if match is None or match.group("cell") != grade_id:
+            problems.append(f"test cell {grade_id}: hidden region must hold only "
+                            f"'# course-checks: {grade_id}'")
+    return problems
+
+
+def _points_mismatches(source: NotebookNode, report: GradeReport) -> list[str]:
+    by_cell = report.cell_scores()
+    problems = []
+    for cell in source.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and not meta.get("solution"):
+            stake = by_cell.pop(str(meta["grade_id"]), (0.0, 0.0))[1]
+            if stake != float(meta.get("points", 0)):
+                problems.append(f"cell {meta['grade_id']}: notebook gives {meta.get('points')} "
+                                f"points, its checks total {stake:g}")
+    problems.extend(f"checks name cell {cell!r}, which is not a graded test cell"
+                    for cell in by_cell)
+    return problems
+
+
+def _section_mismatches(layout: CourseLayout, assignment_id: str,
+                        source: NotebookNode) -> list[str]:
+    sections = read_sections(layout.solution_module(assignment_id))
+    cells = solution_cells(source)
+    problems = [f"solution cell {name} has no section in solutions/{assignment_id}.py"
+                for name in cells if name not in sections]
+    problems += [f"section [{name}] matches no solution cell" for name in sections
+                 if name not in cells]
+    problems += [f"section [{name}] differs from the notebook's solution cell"
+                 for name in sections if name in cells
+                 and sections[name].strip() != strip_solution_markers(cells[name].source).strip()]
+    return problems
+
+
+def _failures(prefix: str, report: GradeReport) -> str:
+    lost = [f"{c.id} [{c.status}] {c.message}" for c in report.checks if c.status != "passed"]
+    return f"{prefix}: " + ("; ".join(lost) if lost else "no checks ran")
+
+
+def _expect(result: AssignmentValidation, ok: bool, passed: str, violation: str) -> None:
+    (result.passed if ok else result.violations).append(passed if ok else violation)
+
+
+def summarize(results: Iterable[AssignmentValidation]) -> list[str]:
+    """Human-readable lines, one per step, for the CLI."""
+    lines = []
+    for result in results:
+        lines.append(f"{result.assignment}: {'OK' if result.ok else 'FAILED'}")
+        lines += [f"  ✔ {line}" for line in result.passed]
+        lines += [f"  ✘ {line}" for line in result.violations]
+    return lines
