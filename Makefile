@@ -6,6 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# Offline machines: use the read-only data mirror beside the checkout when the
+# caller has not pointed COURSE_DATA_DIR elsewhere (see README, "Data").
+ifeq ($(origin COURSE_DATA_DIR), undefined)
+  ifneq ($(wildcard ../shared/datasets),)
+    export COURSE_DATA_DIR := $(abspath ../shared/datasets)
+  endif
+endif
+
 .PHONY: demo test lint install clean
 
 install: $(STAMP)

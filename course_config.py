@@ -30,13 +30,16 @@ DROPOUT = Assignment(
     profiles={
         "cpu": AssignmentProfile(
             recipe={**_DROPOUT_RECIPE, "data": "subset", "epochs": 10},
-            thresholds={"test_accuracy": 0.78},
+            thresholds={"test_accuracy": 0.70},
             limits=Limits(memory_mb=4096, cell_seconds=60, probe_seconds=180,
                           submission_seconds=600),
             measured=(
-                "benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 5: "
-                "reference build_net, test accuracy on the 1,226 held-out mirror images; "
-                "see README 'Thresholds' for the figures; threshold = mean - margin."
+                "2026-11-22, 2-core CPU, TF 2.21 / Keras 3.15: "
+                "`benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 10` "
+                "(reference build_net, this recipe, seeds 1-10, 1,226 held-out mirror images): "
+                "mean 0.780, std 0.029, min 0.730, max 0.815; 3.0-3.5 s per training run. "
+                "Threshold = worst seed - 0.03 margin = 0.70. (20 epochs did not reduce "
+                "the spread: mean 0.803, std 0.032, min 0.734.)"
             ),
         ),
         "gpu": AssignmentProfile(

@@ -9,6 +9,7 @@ course root changed, and runs ``nbgrader generate_assignment``, ``autograde``,
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -60,8 +61,11 @@ class TempCourse:
         env_profile = [f"--SandboxedGrade.profile={self.profile}"] if self.profile else []
         if args and args[0] == "autograde":
             command += env_profile
+        # nbgrader runs `alembic` from PATH, so the environment's bin folder goes first.
+        env = dict(os.environ)
+        env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))
         done = subprocess.run(command, cwd=self.root, capture_output=True, text=True,
-                              check=False)
+                              check=False, env=env)
         log = done.stdout + done.stderr
         if done.returncode != 0:
             raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")

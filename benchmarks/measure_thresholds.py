@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--margin", type=float, default=0.03)
+    parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     args = parser.parse_args()
 
     layout = CourseLayout(find_course_root())
@@ -44,6 +45,8 @@ def main() -> None:
         client.start()
         for seed in range(1, args.seeds + 1):
             recipe = {k: settings.recipe[k] for k in RECIPE_KEYS} | {"seed": seed}
+            if args.epochs is not None:
+                recipe["epochs"] = args.epochs
             started = time.monotonic()
             result = client.probe("fit_predict", builder=BUILDERS[args.assignment],
                                   recipe=recipe, x_train=x_train,

@@ -34,6 +34,7 @@ __all__ = [
 #: Largest reply the judge reads from a runner (predictions of a test set fit easily).
 MAX_REPLY_BYTES = 256 * 1024 * 1024
 _MAX_RESTARTS = 3
+_TRUNCATED = "\n[... output truncated by the grader ...]\n"
 
 
 class RunnerFailure(Exception):
@@ -271,9 +272,10 @@ def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:
 
     def text(value: Any) -> str:
         nonlocal budget
-        kept = str(value)[: max(budget, 0)]
+        value = str(value)
+        kept = value[: max(budget, 0)]
         budget -= len(kept)
-        return kept
+        return kept if len(kept) == len(value) else kept + _TRUNCATED
 
     for out in outputs[:200]:
         if not isinstance(out, dict):

@@ -87,6 +87,11 @@ class JudgeSession:
         self.report_path = Path(config.getoption("--report"))
         notebook = nbformat.read(config.getoption("--notebook"), as_version=4)
         self.client = RunnerClient(_code_cells(notebook), self.profile.limits)
+        self.cell_order = {
+            str(cell.metadata["nbgrader"].get("grade_id")): index
+            for index, cell in enumerate(notebook.cells)
+            if "nbgrader" in cell.get("metadata", {})
+        }
         self._started = time.monotonic()
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
@@ -113,6 +118,8 @@ class JudgeSession:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.client.close()
+        # Report checks in notebook order, whatever order pytest collected them in.
+        self.report.checks.sort(key=lambda c: self.cell_order.get(c.cell, len(self.cell_order)))
         self.report.isolation = self.client.isolation
         self.report.notes.extend(self.client.failures)
         self.report.elapsed_s = time.monotonic() - self._started

@@ -1,0 +1,81 @@
+"""The judge's runner client: executes cells once, answers probes, survives failures."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from autograder.config import Limits
+from autograder.judge.client import Cell, RunnerClient, RunnerCrashed, RunnerTimeout, StudentCodeError
+
+FAST = Limits(cell_seconds=10, probe_seconds=5, submission_seconds=60)
+
+
+def run(*sources: str, limits: Limits = FAST) -> RunnerClient:
+    client = RunnerClient([Cell(i, s) for i, s in enumerate(sources)], limits)
+    client.start()
+    return client
+
+
+def test_cells_produce_jupyter_outputs():
+    """Printing, the last expression, display() and an exception become nbformat outputs."""
+    with run("print('xin chào')\n41 + 1", "from IPython.display import display\ndisplay('d')",
+             "1/0") as client:
+        first, second, third = client.cell_runs
+    assert first.outputs[0] == {"output_type": "stream", "name": "stdout", "text": "xin chào\n"}
+    assert first.outputs[1]["data"]["text/plain"] == "42"
+    assert second.outputs[0]["output_type"] == "display_data"
+    assert third.raised and third.outputs[-1]["ename"] == "ZeroDivisionError"
+
+
+def test_probe_reaches_the_notebook_namespace():
+    """A probe calls a function the notebook defined, on arrays sent by the judge."""
+    with run("def double(x):\n    return x * 2") as client:
+        result = client.call("double", np.arange(3.0), tensors=False)
+    np.testing.assert_array_equal(result, [0.0, 2.0, 4.0])
+
+
+def test_student_exception_is_reported_not_raised_in_the_judge():
+    """An exception in student code comes back as StudentCodeError with its type and text."""
+    with run("def f():\n    raise ValueError('sai rồi')") as client:
+        with pytest.raises(StudentCodeError, match="ValueError: sai rồi"):
+            client.call("f")
+        with pytest.raises(StudentCodeError, match="does not define `g`"):
+            client.call("g")
+
+
+def test_output_is_capped():
+    """A cell that prints megabytes keeps only the configured number of characters."""
+    limits = dataclasses.replace(FAST, output_chars=1000)
+    with run("print('x' * 5_000_000)", limits=limits) as client:
+        text = "".join(o.get("text", "") for o in client.cell_runs[0].outputs)
+    assert len(text) < 1200 and "truncated" in text
+
+
+def test_probe_timeout_kills_the_runner_and_the_next_probe_restarts_it():
+    """A probe past its deadline is a timeout; the next probe gets a fresh runner."""
+    limits = dataclasses.replace(FAST, probe_seconds=2)
+    with run("import time\ndef slow():\n    time.sleep(60)\ndef ok():\n    return 1",
+             limits=limits) as client:
+        with pytest.raises(RunnerTimeout):
+            client.call("slow")
+        assert client.call("ok") == 1
+        assert client.failures and client.failures[0].startswith("timeout")
+
+
+def test_runner_exit_is_a_crash_and_recovers():
+    """os._exit inside a probe is a crash; the notebook is re-run for the next probe."""
+    with run("import os\ndef die():\n    os._exit(3)\ndef ok():\n    return 2") as client:
+        with pytest.raises(RunnerCrashed, match="exited with status 3"):
+            client.call("die")
+        assert client.call("ok") == 2
+
+
+def test_cell_timeout_stops_execution_and_marks_later_cells():
+    """A cell that loops forever times out; the cells after it are recorded as not run."""
+    limits = dataclasses.replace(FAST, cell_seconds=2)
+    with run("x = 1", "while True:\n    pass", "y = 2", limits=limits) as client:
+        statuses = [c.status for c in client.cell_runs]
+    assert statuses == ["ok", "timeout", "not-run"]
