@@ -1,15 +1,16 @@
 """Correct 03_dropout answer that writes TensorFlow, absl, warnings and print output to stderr.
 
 Every line lands in the graded test cell that calls it; it must still earn full marks.
+Imports sit inside the section: a section replaces a whole notebook cell.
 """
-import sys
-import warnings
-
-import tensorflow as tf
 
 
 # %% [dropout_layer]
 def dropout_layer(X, dropout):
+    import sys
+    import warnings
+
+    import tensorflow as tf
     from absl import logging as absl_logging
 
     tf.get_logger().warning("tf logger: dropout_layer called")
