@@ -28,6 +28,8 @@ demo: $(STAMP)
 	$(BIN)/course demo
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -74,7 +74,8 @@ class TempCourse:
     def release(self, assignment_id: str) -> NotebookNode:
         """Run ``nbgrader generate_assignment`` and return the released notebook."""
         self.nbgrader("generate_assignment", assignment_id, "--force")
-        return nbformat.read(self.release_path(assignment_id), as_version=4)
+        release: NotebookNode = nbformat.read(self.release_path(assignment_id), as_version=4)
+        return release
 
     def release_path(self, assignment_id: str) -> Path:
         return self.root / "release" / assignment_id / f"{assignment_id}.ipynb"

@@ -47,7 +47,7 @@ class CourseLayout:
 
 
 def find_course_root(start: Path | None = None) -> Path:
-    """Find the course repository: ``COURSE_ROOT``, else the nearest parent with ``course_config.py``.
+    """Find the course: ``COURSE_ROOT``, else the nearest parent with ``course_config.py``.
 
     Falls back to the repository this package was installed from (an editable
     install), so ``course grade`` works from any directory.

@@ -90,7 +90,7 @@ def validate_assignment(
 def find_leaks(source: NotebookNode, release: NotebookNode, release_dir: Path) -> list[str]:
     """Solution or hidden-test text from ``source`` that appears in the release."""
     leaks = []
-    secret_lines = set()
+    secret_lines: set[str] = set()
     for cell in source.cells:
         for match in _REGION.finditer(cell.source):
             secret_lines.update(line.strip() for line in match.group(2).splitlines()

@@ -53,8 +53,9 @@ def main() -> None:
                                   y_train=y_train.astype("int32"), x_test=x_test)
             accuracy = float(np.mean(np.argmax(result["logits"], axis=1) == y_test))
             accuracies.append(accuracy)
-            print(f"seed {seed}: test accuracy {accuracy:.4f} "
-                  f"({time.monotonic() - started:.1f} s, {len(x_train)} train / {len(x_test)} test)")
+            seconds = time.monotonic() - started
+            print(f"seed {seed}: test accuracy {accuracy:.4f} ({seconds:.1f} s, "
+                  f"{len(x_train)} train / {len(x_test)} test)")
     mean = statistics.mean(accuracies)
     spread = statistics.pstdev(accuracies)
     print(f"{args.assignment} {args.profile}: mean {mean:.4f}, std {spread:.4f}, "

@@ -2,9 +2,8 @@
 
 Follows d2l v0.17 §4.6 (dropout), ported to Keras 3.
 """
-import numpy as np
-import tensorflow as tf
 import keras
+import tensorflow as tf
 
 
 # %% [dropout_layer]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import nbformat
 import pytest
 from click.testing import CliRunner
+from grading_helpers import assert_grades, grade_json
 
 from autograder.cli import main
 from autograder.course_dir import TempCourse
-from grading_helpers import assert_grades, grade_json
 
 CHECK_KEYS = {"id", "cell", "score", "max_score", "status", "message"}
 
@@ -68,7 +68,8 @@ def test_notebook_without_cells_metadata_is_graded_not_rejected(tmp_path):
     path = tmp_path / "plain.ipynb"
     nbformat.write(nb, path)
     report = grade_json(path)
-    assert report["score"] == 0 and len(report["checks"]) == 15
+    assert report["score"] == 0
+    assert len(report["checks"]) == 15
 
 
 @pytest.mark.parametrize("command", [[], ["grade"], ["validate"], ["demo"]])
@@ -76,4 +77,5 @@ def test_every_command_has_help(command):
     """Each command documents itself under --help."""
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
-    assert "Usage:" in result.output and len(result.output) > 100
+    assert "Usage:" in result.output
+    assert len(result.output) > 100

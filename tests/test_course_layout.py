@@ -26,7 +26,7 @@ def test_every_folder_belongs_to_a_configured_assignment(layout):
 
 
 def test_reference_module_matches_the_notebook_solutions(layout):
-    """solutions/<id>.py holds exactly the source notebook's solution cells, marker lines removed."""
+    """solutions/<id>.py holds the source notebook's solution cells, marker lines removed."""
     for assignment in layout.course().assignments:
         nb = nbformat.read(layout.source_notebook(assignment.id), as_version=4)
         cells = solution_cells(nb)

@@ -13,10 +13,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import course_datasets
 import numpy as np
 import pandas as pd
 import pytest
+
+import course_datasets
 from course_datasets import (
     ChecksumError,
     DataError,

@@ -6,11 +6,11 @@ import csv
 
 import nbformat
 import pytest
+from grading_helpers import variant_sections
 from nbgrader.utils import determine_grade
 
 from autograder.course_dir import TempCourse
 from autograder.solutions import fill_solutions, read_sections
-from grading_helpers import variant_sections
 
 ASSIGNMENT = "03_dropout"
 
@@ -50,7 +50,8 @@ def graded_cells(nb):
 def test_release_holds_no_solution_or_hidden_reference(course):
     """The released notebook has no solution region and no hidden-check reference."""
     text = course.release_path(ASSIGNMENT).read_text()
-    assert "BEGIN SOLUTION" not in text and "course-checks" not in text
+    assert "BEGIN SOLUTION" not in text
+    assert "course-checks" not in text
     assert "tf.cast(mask, dtype=X.dtype)" not in text
 
 
@@ -65,7 +66,8 @@ def test_stderr_in_a_graded_cell_does_not_zero_it(course):
     nb = nbformat.read(course.autograded_path("noisy_stderr", ASSIGNMENT), as_version=4)
     cell = graded_cells(nb)["test_dropout_layer"]
     shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
-    assert "STDERR-MARKER" in shown and "tf logger" in shown
+    assert "STDERR-MARKER" in shown
+    assert "tf logger" in shown
     assert determine_grade(cell) == (6.0, 6.0)
 
 
@@ -82,7 +84,8 @@ def test_feedback_shows_messages_not_hidden_source(course, layout):
     """Feedback explains each lost point in Vietnamese and shows no grader or solution source."""
     html = course.feedback_path("partly_wrong", ASSIGNMENT).read_text()
     assert "hãy gọi net(X, training=True)" in html
-    assert "course-checks" not in html and "BEGIN HIDDEN TESTS" not in html
+    assert "course-checks" not in html
+    assert "BEGIN HIDDEN TESTS" not in html
     for grader in layout.grader_dir(ASSIGNMENT).glob("test_*.py"):
         assert "runner.probe(" not in html, grader
     untouched = course.feedback_path("untouched", ASSIGNMENT).read_text()

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from autograder.config import Limits
-from autograder.judge.client import Cell, RunnerClient, RunnerCrashed, RunnerTimeout, StudentCodeError
+from autograder.judge.client import (
+    Cell,
+    RunnerClient,
+    RunnerCrashed,
+    RunnerTimeout,
+    StudentCodeError,
+)
 
 FAST = Limits(cell_seconds=10, probe_seconds=5, submission_seconds=60)
 
@@ -27,7 +33,8 @@ def test_cells_produce_jupyter_outputs():
     assert first.outputs[0] == {"output_type": "stream", "name": "stdout", "text": "xin chào\n"}
     assert first.outputs[1]["data"]["text/plain"] == "42"
     assert second.outputs[0]["output_type"] == "display_data"
-    assert third.raised and third.outputs[-1]["ename"] == "ZeroDivisionError"
+    assert third.raised
+    assert third.outputs[-1]["ename"] == "ZeroDivisionError"
 
 
 def test_probe_reaches_the_notebook_namespace():
@@ -51,7 +58,8 @@ def test_output_is_capped():
     limits = dataclasses.replace(FAST, output_chars=1000)
     with run("print('x' * 5_000_000)", limits=limits) as client:
         text = "".join(o.get("text", "") for o in client.cell_runs[0].outputs)
-    assert len(text) < 1200 and "truncated" in text
+    assert len(text) < 1200
+    assert "truncated" in text
 
 
 def test_probe_timeout_kills_the_runner_and_the_next_probe_restarts_it():
@@ -62,7 +70,8 @@ def test_probe_timeout_kills_the_runner_and_the_next_probe_restarts_it():
         with pytest.raises(RunnerTimeout):
             client.call("slow")
         assert client.call("ok") == 1
-        assert client.failures and client.failures[0].startswith("timeout")
+        assert client.failures
+        assert client.failures[0].startswith("timeout")
 
 
 def test_runner_exit_is_a_crash_and_recovers():

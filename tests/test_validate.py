@@ -42,7 +42,8 @@ def test_real_course_validates():
     """The repository's 03_dropout is releasable: every validation step passes."""
     code, result = validate()
     assert code == 0, result["violations"]
-    assert result["ok"] and len(result["passed"]) >= 4
+    assert result["ok"]
+    assert len(result["passed"]) >= 4
 
 
 def test_broken_solution_fails_validation(course_copy):
@@ -52,7 +53,8 @@ def test_broken_solution_fails_validation(course_copy):
     code, result = validate(course_copy)
     assert code == 1
     problems = " ".join(result["violations"])
-    assert "source notebook lost points" in problems and "test_survivors_are_scaled" in problems
+    assert "source notebook lost points" in problems
+    assert "test_survivors_are_scaled" in problems
     assert "differs from the notebook's solution cell" in problems
 
 

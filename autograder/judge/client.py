@@ -137,7 +137,7 @@ class RunnerClient:
             if self._runner.process.stdin is not None and self._runner.process.poll() is None:
                 write_message(self._runner.process.stdin, {"op": "shutdown"})
                 self._runner.process.wait(timeout=2)
-        except (OSError, ProtocolError, TimeoutError, Exception):  # noqa: BLE001
+        except Exception:  # noqa: BLE001, S110 - a dead or wedged runner is killed below anyway
             pass
         self._runner.kill()
         self._runner = None
@@ -164,7 +164,7 @@ class RunnerClient:
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             raise self._fail(RunnerCrashed("the runner sent a malformed reply"))
         if not reply["ok"]:
-            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            error = reply["error"] if isinstance(reply.get("error"), dict) else {}
             raise StudentCodeError(str(error.get("type", "Error"))[:100],
                                    str(error.get("message", ""))[:2000])
         return reply.get("result")
@@ -272,10 +272,10 @@ def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:
 
     def text(value: Any) -> str:
         nonlocal budget
-        value = str(value)
-        kept = value[: max(budget, 0)]
+        full = str(value)
+        kept = full[: max(budget, 0)]
         budget -= len(kept)
-        return kept if len(kept) == len(value) else kept + _TRUNCATED
+        return kept if len(kept) == len(full) else kept + _TRUNCATED
 
     for out in outputs[:200]:
         if not isinstance(out, dict):

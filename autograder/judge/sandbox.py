@@ -9,6 +9,7 @@ and a capped log.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -41,10 +42,8 @@ class RunnerProcess:
     def kill(self) -> None:
         """Kill the runner's whole process group and remove its scratch space."""
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         self.process.wait()
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:

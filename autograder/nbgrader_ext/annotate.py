@@ -83,7 +83,8 @@ def _score_cell(cell: NotebookNode, checks: list[CheckResult], max_points: float
 
 
 def _text(text: str) -> NotebookNode:
-    return nbformat.v4.new_output("display_data", data={"text/plain": text})
+    output: NotebookNode = nbformat.v4.new_output("display_data", data={"text/plain": text})
+    return output
 
 
 def _fmt(value: float) -> str:

@@ -98,9 +98,9 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
-class _Publisher(DisplayPublisher):  # type: ignore[misc]
+class _Publisher(DisplayPublisher):
     def publish(self, data: Any, metadata: Any = None, *args: Any, **kwargs: Any) -> None:
-        log = self.shell.log if self.shell is not None else None
+        log = getattr(self.shell, "log", None)
         if log is not None and isinstance(data, dict):
             log.rich("display_data", data, metadata or {})
 
@@ -108,19 +108,20 @@ class _Publisher(DisplayPublisher):  # type: ignore[misc]
         return None
 
 
-class _ResultHook(DisplayHook):  # type: ignore[misc]
+class _ResultHook(DisplayHook):
     def write_output_prompt(self) -> None:
         return None
 
     def write_format_data(self, format_dict: Any, md_dict: Any = None) -> None:
-        if self.shell.log is not None and isinstance(format_dict, dict):
-            self.shell.log.rich("execute_result", format_dict, md_dict or {})
+        log = getattr(self.shell, "log", None)
+        if log is not None and isinstance(format_dict, dict):
+            log.rich("execute_result", format_dict, md_dict or {})
 
     def finish_displayhook(self) -> None:
         return None
 
 
-class NotebookShell(InteractiveShell):  # type: ignore[misc]
+class NotebookShell(InteractiveShell):
     """An IPython shell that records each cell's outputs instead of printing them."""
 
     log: OutputLog | None = None

@@ -87,6 +87,7 @@ def test_gradient_is_mask_over_keep(runner, rng):
     assert result["grad"] is not None, "Không tính được đạo hàm theo X: phép toán bị ngắt khỏi đồ thị."
     grad = runner.array(result["grad"], "đạo hàm")
     expected = (out != 0) / (1 - p) * upstream
-    assert grad.shape == x.shape and np.allclose(grad, expected, rtol=1e-10, atol=1e-12), (
+    assert grad.shape == x.shape, f"Đạo hàm có kích thước {grad.shape}, cần {x.shape}."
+    assert np.allclose(grad, expected, rtol=1e-10, atol=1e-12), (
         "Đạo hàm theo X không bằng mặt nạ / (1 - p)."
     )
