@@ -117,7 +117,7 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None) -
 @_PROFILE
 def demo(keep: Path | None, profile: str | None) -> None:
     """Release, submit three sample students, autograde with nbgrader, print the scores."""
-    from autograder.demo import STUDENTS, run_demo
+    from autograder.demo import DEMO_STEPS, STUDENTS, run_demo
 
     layout = _layout()
     course = layout.course()
@@ -126,9 +126,14 @@ def demo(keep: Path | None, profile: str | None) -> None:
     click.echo(f"Demo course: {root}")
     for student, what in STUDENTS.items():
         click.echo(f"  {student}: {what}")
-    with tqdm(total=0, bar_format="{desc}", file=sys.stderr) as status:
-        result = run_demo(layout, root, [a.id for a in course.assignments], profile,
-                          progress=status.set_description_str)
+    ids = [a.id for a in course.assignments]
+    with tqdm(total=len(ids) * DEMO_STEPS + 1, desc="demo", unit="step", file=sys.stderr) as bar:
+
+        def step(description: str) -> None:
+            bar.set_postfix_str(description)
+            bar.update()
+
+        result = run_demo(layout, root, ids, profile, progress=step)
     click.echo("")
     click.echo(f"{'student':<20} {'assignment':<14} {'score':>7} {'max':>5}")
     for row in result.rows:

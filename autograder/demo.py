@@ -27,6 +27,10 @@ STUDENTS = {
 }
 
 
+#: Progress steps reported per assignment (release, autograde, feedback) plus export.
+DEMO_STEPS = 3
+
+
 @dataclass(frozen=True)
 class DemoResult:
     """Where the demo left its files and what each student scored."""
@@ -61,7 +65,7 @@ def run_demo(layout: CourseLayout, root: Path, assignment_ids: list[str],
         course.generate_feedback(assignment_id)
         for student in notebooks:
             feedback[f"{student}/{assignment_id}"] = course.feedback_path(student, assignment_id)
-    progress("nbgrader export")
+    progress("nbgrader export")  # the one step not counted in DEMO_STEPS
     grades = course.export()
     with grades.open() as handle:
         rows = list(csv.DictReader(handle))
