@@ -17,7 +17,8 @@ import nbformat
 from tqdm import tqdm
 
 from autograder.config import PROFILES, ConfigError
-from autograder.grading import GradingError, grade_notebook
+from autograder.grading import GradingError, IsolationUnavailable, choose_isolation, grade_notebook
+from autograder.judge.sandbox import WEAK_NOTE
 from autograder.layout import CourseLayout, find_course_root
 from autograder.nbgrader_ext.annotate import feedback_lines
 
@@ -26,6 +27,9 @@ __all__ = ["main"]
 EXIT_UNREADABLE = 3
 _PROFILE = click.option("--profile", type=click.Choice(PROFILES), default=None,
                         help="Runner profile (default: COURSE_PROFILE, then detected hardware).")
+_WEAK = click.option("--allow-weak-isolation", "allow_weak", is_flag=True,
+                     help="If bubblewrap is unavailable, grade in a plain process with rlimits "
+                          "(weaker: student code can read your files). Stated in every report.")
 
 
 class UnreadableNotebook(click.ClickException):
@@ -52,8 +56,9 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--seed", type=int, default=None, help="Seed for probe inputs (reproduce a run).")
 @_PROFILE
+@_WEAK
 def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
-          profile: str | None) -> None:
+          profile: str | None, allow_weak: bool) -> None:
     """Grade one NOTEBOOK for ASSIGNMENT, with no course directory or gradebook."""
     layout = _layout()
     try:
@@ -68,8 +73,8 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise UnreadableNotebook(f"cannot read notebook {notebook}: {reason}") from exc
     try:
-        report = grade_notebook(nb, assignment, layout, profile, seed)
-    except (GradingError, ConfigError) as exc:
+        report = grade_notebook(nb, assignment, layout, profile, seed, allow_weak)
+    except (GradingError, ConfigError, IsolationUnavailable) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(report.public_dict(), ensure_ascii=False, indent=2))
@@ -77,6 +82,9 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
     click.echo(f"{assignment}: {report.score:g}/{report.max_score:g} "
                f"(profile {report.profile}, isolation {report.isolation}, "
                f"{report.elapsed_s:.1f} s)")
+    for note in report.notes:
+        if note == WEAK_NOTE:
+            click.echo(f"  ! {note}")
     for line in feedback_lines(report.checks):
         click.echo(f"  {line}")
 
@@ -85,7 +93,9 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
 @click.argument("assignments", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @_PROFILE
-def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None) -> None:
+@_WEAK
+def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
+             allow_weak: bool) -> None:
     """Prove the course is releasable (all assignments when none is named)."""
     from autograder.validate import summarize, validate_assignment
 
@@ -99,8 +109,11 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None) -
     bar = tqdm(chosen, desc="validate", unit="assignment", file=sys.stderr, disable=as_json)
     for assignment in bar:
         bar.set_postfix_str(assignment.id)
-        results.append(validate_assignment(layout, assignment, profile,
-                                           progress=lambda step: bar.set_postfix_str(step)))
+        try:
+            results.append(validate_assignment(layout, assignment, profile, allow_weak,
+                                               progress=bar.set_postfix_str))
+        except IsolationUnavailable as exc:
+            raise click.ClickException(str(exc)) from exc
     if as_json:
         click.echo(json.dumps([{"assignment": r.assignment, "ok": r.ok, "passed": r.passed,
                                 "violations": r.violations} for r in results],
@@ -115,12 +128,17 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None) -
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build the demo course here instead of a fresh temporary folder.")
 @_PROFILE
-def demo(keep: Path | None, profile: str | None) -> None:
+@_WEAK
+def demo(keep: Path | None, profile: str | None, allow_weak: bool) -> None:
     """Release, submit three sample students, autograde with nbgrader, print the scores."""
     from autograder.demo import DEMO_STEPS, STUDENTS, run_demo
 
     layout = _layout()
     course = layout.course()
+    try:
+        choose_isolation(allow_weak)
+    except IsolationUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
     root = keep or Path(tempfile.mkdtemp(prefix="course-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     click.echo(f"Demo course: {root}")
@@ -133,7 +151,7 @@ def demo(keep: Path | None, profile: str | None) -> None:
             bar.set_postfix_str(description)
             bar.update()
 
-        result = run_demo(layout, root, ids, profile, progress=step)
+        result = run_demo(layout, root, ids, profile, allow_weak, progress=step)
     click.echo("")
     click.echo(f"{'student':<20} {'assignment':<14} {'score':>7} {'max':>5}")
     for row in result.rows:

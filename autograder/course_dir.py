@@ -41,12 +41,15 @@ class TempCourse:
         layout: the course repository to take assignments and graders from.
         root: an empty folder to build the course in.
         profile: runner profile passed to the autograde step (``None``: detect).
+        allow_weak_isolation: let the autograde step grade without bubblewrap.
     """
 
-    def __init__(self, layout: CourseLayout, root: Path, profile: str | None = None) -> None:
+    def __init__(self, layout: CourseLayout, root: Path, profile: str | None = None,
+                 allow_weak_isolation: bool = False) -> None:
         self.layout = layout
         self.root = root
         self.profile = profile
+        self.allow_weak_isolation = allow_weak_isolation
         shutil.copytree(layout.root / "assignments", root / "assignments")
         (root / "nbgrader_config.py").write_text(
             _CONFIG.format(repo_config=str(layout.root / "nbgrader_config.py"), root=str(root)))
@@ -58,9 +61,11 @@ class TempCourse:
             NbgraderError: if nbgrader exits non-zero.
         """
         command = [str(Path(sys.executable).with_name("nbgrader")), *args]
-        env_profile = [f"--SandboxedGrade.profile={self.profile}"] if self.profile else []
         if args and args[0] == "autograde":
-            command += env_profile
+            if self.profile:
+                command.append(f"--SandboxedGrade.profile={self.profile}")
+            if self.allow_weak_isolation:
+                command.append("--SandboxedGrade.allow_weak_isolation=True")
         # nbgrader runs `alembic` from PATH, so the environment's bin folder goes first.
         env = dict(os.environ)
         env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))

@@ -42,10 +42,10 @@ class DemoResult:
 
 
 def run_demo(layout: CourseLayout, root: Path, assignment_ids: list[str],
-             profile: str | None = None,
+             profile: str | None = None, allow_weak_isolation: bool = False,
              progress: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Build a course in ``root`` and run release → submit → autograde → feedback → export."""
-    course = TempCourse(layout, root, profile)
+    course = TempCourse(layout, root, profile, allow_weak_isolation)
     feedback: dict[str, Path] = {}
     for assignment_id in assignment_ids:
         progress(f"{assignment_id}: nbgrader generate_assignment")

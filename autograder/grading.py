@@ -20,10 +20,16 @@ from pathlib import Path
 import nbformat
 
 from autograder.config import detect_profile
+from autograder.judge.sandbox import (
+    BUBBLEWRAP,
+    PROCESS,
+    IsolationUnavailable,
+    bubblewrap_problem,
+)
 from autograder.layout import CourseLayout
 from autograder.report import GradeReport
 
-__all__ = ["GradingError", "grade_notebook"]
+__all__ = ["GradingError", "IsolationUnavailable", "choose_isolation", "grade_notebook"]
 
 #: Extra wall time the judge gets beyond the runner's budget (pytest start-up, data loading).
 _JUDGE_MARGIN_S = 120
@@ -39,12 +45,32 @@ class GradingError(RuntimeError):
     """The judge itself failed (an instructor-side problem, not a low score)."""
 
 
+def choose_isolation(allow_weak: bool) -> str:
+    """bubblewrap when it works here; plain processes only when the instructor accepts it.
+
+    Raises:
+        IsolationUnavailable: naming the install command when bubblewrap cannot
+            be used and ``allow_weak`` is false.
+    """
+    problem = bubblewrap_problem()
+    if problem is None:
+        return BUBBLEWRAP
+    if allow_weak:
+        return PROCESS
+    raise IsolationUnavailable(
+        f"refusing to grade without a sandbox: {problem}. To accept weaker isolation "
+        "(separate process with rlimits; student code can read your files), pass "
+        "--allow-weak-isolation (nbgrader: c.SandboxedGrade.allow_weak_isolation = True)."
+    )
+
+
 def grade_notebook(
     notebook: nbformat.NotebookNode | Path,
     assignment_id: str,
     layout: CourseLayout,
     profile: str | None = None,
     seed: int | None = None,
+    allow_weak_isolation: bool = False,
 ) -> GradeReport:
     """Grade a submission with the assignment's hidden checks.
 
@@ -54,13 +80,17 @@ def grade_notebook(
         layout: the course repository (graders, course_config.py).
         profile: ``cpu`` or ``gpu``; ``None`` picks via :func:`detect_profile`.
         seed: seed for the probe inputs; ``None`` draws one (recorded in the report).
+        allow_weak_isolation: grade in a plain process when bubblewrap is unavailable.
 
     Returns:
         The judge's report: per-check verdicts and the executed cells' outputs.
 
     Raises:
         GradingError: when the judge could not produce a report.
+        IsolationUnavailable: when no sandbox is available and weak isolation
+            was not accepted.
     """
+    isolation = choose_isolation(allow_weak_isolation)
     course = layout.course()
     settings = course.assignment(assignment_id)
     profile_name = detect_profile(profile)
@@ -83,7 +113,7 @@ def grade_notebook(
             "--import-mode=importlib", "--assert=plain", "-o", "console_output_style=classic",
             str(graders), "--notebook", str(notebook_path), "--report", str(report_path),
             "--assignment", assignment_id, "--profile", profile_name,
-            "--course-root", str(layout.root),
+            "--course-root", str(layout.root), "--isolation", isolation,
         ]
         if seed is not None:
             command += ["--seed", str(seed)]

@@ -95,6 +95,7 @@ class GradeReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "profile": self.profile,
             "isolation": self.isolation,
+            "notes": list(self.notes),
         }
 
     def save(self, path: Path) -> None:

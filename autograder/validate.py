@@ -51,6 +51,7 @@ def validate_assignment(
     layout: CourseLayout,
     assignment: Assignment,
     profile: str | None = None,
+    allow_weak_isolation: bool = False,
     progress: Callable[[str], None] = lambda _: None,
 ) -> AssignmentValidation:
     """Run every release check for one assignment (grades two notebooks)."""
@@ -63,7 +64,8 @@ def validate_assignment(
     result.violations.extend(_metadata_problems(source))
     result.violations.extend(_section_mismatches(layout, assignment.id, source))
     progress("grading the source notebook")
-    full = grade_notebook(source, assignment.id, layout, profile)
+    full = grade_notebook(source, assignment.id, layout, profile,
+                          allow_weak_isolation=allow_weak_isolation)
     _expect(result, full.score == full.max_score > 0,
             f"source notebook earns full marks ({full.score:g}/{full.max_score:g})",
             _failures("source notebook lost points", full))
@@ -73,13 +75,14 @@ def validate_assignment(
     result.violations.extend(_points_mismatches(source, full))
     with tempfile.TemporaryDirectory(prefix="course-validate-") as tmp:
         progress("generating the release with nbgrader")
-        course = TempCourse(layout, Path(tmp), profile)
+        course = TempCourse(layout, Path(tmp), profile, allow_weak_isolation)
         release = course.release(assignment.id)
         leaks = find_leaks(source, release, course.root / "release" / assignment.id)
         _expect(result, not leaks, "release contains no solution or hidden-test code",
                 "release leaks: " + "; ".join(leaks[:10]))
         progress("grading the untouched release")
-        empty = grade_notebook(release, assignment.id, layout, profile)
+        empty = grade_notebook(release, assignment.id, layout, profile,
+                               allow_weak_isolation=allow_weak_isolation)
     broken = [c.id for c in empty.checks if c.status == "grader-error"]
     _expect(result, empty.score == 0 and not broken,
             f"untouched release earns 0/{empty.max_score:g} without grader errors",

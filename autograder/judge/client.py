@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import IO, Any
 import numpy as np
 
 from autograder.config import Limits
-from autograder.judge.sandbox import RunnerProcess, start_runner
+from autograder.judge.sandbox import BUBBLEWRAP, RunnerProcess, start_runner
 from autograder.protocol import ProtocolError, read_message, write_message
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "RunnerClient",
     "RunnerCrashed",
     "RunnerFailure",
+    "RunnerOutOfMemory",
     "RunnerTimeout",
     "StudentCodeError",
 ]
@@ -34,6 +36,7 @@ __all__ = [
 #: Largest reply the judge reads from a runner (predictions of a test set fit easily).
 MAX_REPLY_BYTES = 256 * 1024 * 1024
 _MAX_RESTARTS = 3
+_OUT_OF_MEMORY = frozenset({"MemoryError", "ResourceExhaustedError", "OutOfMemoryError"})
 _TRUNCATED = "\n[... output truncated by the grader ...]\n"
 
 
@@ -47,6 +50,12 @@ class RunnerTimeout(RunnerFailure):
     """The runner ran past its wall-clock limit and was killed."""
 
     status = "timeout"
+
+
+class RunnerOutOfMemory(RunnerFailure):
+    """Student code ran out of memory (hit the address-space limit)."""
+
+    status = "oom"
 
 
 class RunnerCrashed(RunnerFailure):
@@ -110,11 +119,16 @@ class RunnerClient:
     Args:
         cells: the notebook's code cells to execute, in order.
         limits: the assignment's limits for the selected profile.
+        isolation: how the runner is confined (see ``autograder.judge.sandbox``).
+        gpu: whether the runner gets the GPU device nodes.
     """
 
-    def __init__(self, cells: Sequence[Cell], limits: Limits) -> None:
+    def __init__(self, cells: Sequence[Cell], limits: Limits, isolation: str = BUBBLEWRAP,
+                 gpu: bool = False) -> None:
         self._cells = list(cells)
         self._limits = limits
+        self._isolation = isolation
+        self._gpu = gpu
         self._runner: RunnerProcess | None = None
         self._restarts = 0
         self._started_at = time.monotonic()
@@ -165,8 +179,11 @@ class RunnerClient:
             raise self._fail(RunnerCrashed("the runner sent a malformed reply"))
         if not reply["ok"]:
             error = reply["error"] if isinstance(reply.get("error"), dict) else {}
-            raise StudentCodeError(str(error.get("type", "Error"))[:100],
-                                   str(error.get("message", ""))[:2000])
+            kind = str(error.get("type", "Error"))[:100]
+            message = str(error.get("message", ""))[:2000]
+            if kind in _OUT_OF_MEMORY:
+                raise RunnerOutOfMemory(f"{kind}: {message}"[:300])
+            raise StudentCodeError(kind, message)
         return reply.get("result")
 
     def call(self, target: str, *args: Any, tensors: bool = True, **kwargs: Any) -> Any:
@@ -189,7 +206,7 @@ class RunnerClient:
     # -- internals -------------------------------------------------------------
 
     def _boot(self, record: bool) -> list[CellRun]:
-        self._runner = start_runner(self._limits)
+        self._runner = start_runner(self._limits, self._isolation, self._gpu)
         self.isolation = self._runner.isolation
         runs = []
         for cell in self._cells:
@@ -236,19 +253,23 @@ class RunnerClient:
         except RunnerTimeout as exc:
             raise self._fail(exc) from None
         except (OSError, ProtocolError) as exc:
-            raise self._fail(RunnerCrashed(self._describe_exit(exc))) from None
+            raise self._fail(self._exit_failure(exc)) from None
 
-    def _describe_exit(self, exc: Exception) -> str:
+    def _exit_failure(self, exc: Exception) -> RunnerFailure:
         runner = self._runner
         if runner is None:
-            return str(exc)
+            return RunnerCrashed(str(exc))
         try:
             code = runner.process.wait(timeout=2)
         except Exception:  # noqa: BLE001
-            return f"the runner stopped answering ({exc})"
+            return RunnerCrashed(f"the runner stopped answering ({exc})")
+        if code == -signal.SIGXCPU or code == 128 + signal.SIGXCPU:
+            return RunnerTimeout("the runner used up its CPU time limit")
         if code < 0:
-            return f"the runner was killed by signal {-code}"
-        return f"the runner exited with status {code}"
+            return RunnerCrashed(f"the runner was killed by signal {-code}")
+        if code > 128:
+            return RunnerCrashed(f"the runner was killed by signal {code - 128}")
+        return RunnerCrashed(f"the runner exited with status {code}")
 
     def _fail(self, exc: RunnerFailure) -> RunnerFailure:
         self.failures.append(f"{exc.status}: {exc}")

@@ -36,6 +36,7 @@ from autograder.judge.client import (
     RunnerFailure,
     StudentCodeError,
 )
+from autograder.judge.sandbox import PROCESS, WEAK_NOTE
 from autograder.report import CellOutputs, CheckResult, GradeReport
 
 __all__ = ["SKIP_TAG"]
@@ -61,6 +62,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", help="runner profile: cpu or gpu")
     group.addoption("--course-root", help="course repository (holds course_config.py)")
     group.addoption("--seed", type=int, default=None, help="seed for probe inputs")
+    group.addoption("--isolation", default="bubblewrap",
+                    help="runner isolation: bubblewrap|process")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -86,7 +89,9 @@ class JudgeSession:
                                   seed=self.seed)
         self.report_path = Path(config.getoption("--report"))
         notebook = nbformat.read(config.getoption("--notebook"), as_version=4)
-        self.client = RunnerClient(_code_cells(notebook), self.profile.limits)
+        self.client = RunnerClient(_code_cells(notebook), self.profile.limits,
+                                   isolation=config.getoption("--isolation"),
+                                   gpu=self.profile_name == "gpu")
         self.cell_order = {
             str(cell.metadata["nbgrader"].get("grade_id")): index
             for index, cell in enumerate(notebook.cells)
@@ -121,6 +126,8 @@ class JudgeSession:
         # Report checks in notebook order, whatever order pytest collected them in.
         self.report.checks.sort(key=lambda c: self.cell_order.get(c.cell, len(self.cell_order)))
         self.report.isolation = self.client.isolation
+        if self.client.isolation == PROCESS:
+            self.report.notes.insert(0, WEAK_NOTE)
         self.report.notes.extend(self.client.failures)
         self.report.elapsed_s = time.monotonic() - self._started
         self.report.save(self.report_path)

@@ -15,7 +15,7 @@ from typing import Any
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Bool, Unicode
 
 from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout, find_course_root
@@ -38,10 +38,17 @@ class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
         help="Runner profile, 'cpu' or 'gpu'. Empty: COURSE_PROFILE, then detected hardware.",
     ).tag(config=True)
 
+    allow_weak_isolation = Bool(
+        False,
+        help="If bubblewrap is unavailable, grade in a plain process with rlimits instead of "
+             "refusing. Weaker: student code can read what the grading user can read.",
+    ).tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
         assignment_id = resources["nbgrader"]["assignment"]
         root = Path(self.course_root) if self.course_root else find_course_root()
-        report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None)
+        report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None,
+                                allow_weak_isolation=self.allow_weak_isolation)
         self.log.info(
             "%s: %g/%g points (%s profile, isolation: %s) in %.1f s",
             resources["nbgrader"].get("student"), report.score, report.max_score,
