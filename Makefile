@@ -14,9 +14,20 @@ ifeq ($(origin COURSE_DATA_DIR), undefined)
   endif
 endif
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean sandbox-tools
 
-install: $(STAMP)
+install: $(STAMP) sandbox-tools
+
+# Grading runs student code inside bubblewrap (Debian package `bubblewrap`).
+# As root, install it; otherwise say how, since grading refuses to run without it.
+sandbox-tools:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing bubblewrap (the grading sandbox)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap; \
+	  else \
+	    echo "bubblewrap is missing: install it with 'sudo apt-get install bubblewrap'"; exit 1; \
+	  fi; }
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,10 +35,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) sandbox-tools
 	$(BIN)/course demo
 
-test: $(STAMP)
+test: $(STAMP) sandbox-tools
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -20,7 +20,8 @@ STATUSES = (
     "error",         # student code raised while the check probed it
     "timeout",       # the runner ran past a wall-clock limit and was killed
     "oom",           # the runner ran out of memory
-    "crashed",       # the runner exited or was killed by a signal
+    "crashed",       # the runner exited or broke the protocol
+    "killed",        # the runner was killed by a signal (not one of the grader's deadlines)
     "grader-error",  # the check itself is broken (an instructor's bug)
 )
 

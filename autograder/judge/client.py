@@ -28,6 +28,7 @@ __all__ = [
     "RunnerClient",
     "RunnerCrashed",
     "RunnerFailure",
+    "RunnerKilled",
     "RunnerOutOfMemory",
     "RunnerTimeout",
     "StudentCodeError",
@@ -59,9 +60,15 @@ class RunnerOutOfMemory(RunnerFailure):
 
 
 class RunnerCrashed(RunnerFailure):
-    """The runner exited, was killed by a signal, or broke the protocol."""
+    """The runner exited or broke the protocol."""
 
     status = "crashed"
+
+
+class RunnerKilled(RunnerFailure):
+    """The runner was killed by a signal it did not ask for (not one of our deadlines)."""
+
+    status = "killed"
 
 
 class StudentCodeError(Exception):
@@ -265,10 +272,10 @@ class RunnerClient:
             return RunnerCrashed(f"the runner stopped answering ({exc})")
         if code == -signal.SIGXCPU or code == 128 + signal.SIGXCPU:
             return RunnerTimeout("the runner used up its CPU time limit")
-        if code < 0:
-            return RunnerCrashed(f"the runner was killed by signal {-code}")
-        if code > 128:
-            return RunnerCrashed(f"the runner was killed by signal {code - 128}")
+        # A plain child reports -N; bubblewrap reports 128 + N for its child's signal.
+        signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
+        if signum:
+            return RunnerKilled(f"the runner was killed by signal {signum}")
         return RunnerCrashed(f"the runner exited with status {code}")
 
     def _fail(self, exc: RunnerFailure) -> RunnerFailure:

@@ -49,6 +49,7 @@ _MESSAGES = {
     "timeout": "Hết thời gian cho phép khi chạy mã của bạn ({detail}).",
     "oom": "Mã của bạn dùng quá nhiều bộ nhớ ({detail}).",
     "crashed": "Tiến trình chạy bài của bạn bị dừng đột ngột ({detail}).",
+    "killed": "Tiến trình chạy bài của bạn bị hệ điều hành buộc dừng ({detail}).",
     "grader-error": "Bộ chấm gặp lỗi nội bộ ở mục này (không phải lỗi của bạn); "
                     "hãy báo cho giảng viên.",
 }
