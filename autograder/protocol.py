@@ -30,6 +30,7 @@ __all__ = [
     "ProtocolError",
     "decode",
     "encode",
+    "frame",
     "read_message",
     "write_message",
 ]
@@ -122,12 +123,15 @@ def decode(header: bytes, payload: bytes) -> Any:
     return lower(message)
 
 
+def frame(message: Mapping[str, Any]) -> bytes:
+    """Encode ``message`` as the bytes of one complete frame."""
+    header, payload = encode(message)
+    return _PREFIX.pack(len(header), len(payload)) + header + payload
+
+
 def write_message(stream: IO[bytes], message: Mapping[str, Any]) -> None:
     """Encode ``message`` and write it as one frame, then flush."""
-    header, payload = encode(message)
-    stream.write(_PREFIX.pack(len(header), len(payload)))
-    stream.write(header)
-    stream.write(payload)
+    stream.write(frame(message))
     stream.flush()
 
 

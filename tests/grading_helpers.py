@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -12,6 +13,37 @@ from autograder.cli import main
 from autograder.solutions import read_sections
 
 REPO = Path(__file__).resolve().parents[1]
+#: Submission budget of a fast course copy (see copy_course).
+FAST_BUDGET_S = 150
+
+_FAST_CONFIG = f"""
+
+# --- appended by tests/grading_helpers.copy_course: short limits and a short recipe -------
+import dataclasses as _dc
+from autograder.config import Limits as _Limits
+
+_FAST = _Limits(memory_mb=4096, cpu_seconds=200, cell_seconds=10, probe_seconds=30,
+                submission_seconds={FAST_BUDGET_S}, max_processes=256, max_file_mb=32,
+                tmpfs_mb=64, output_chars=20000)
+COURSE = _dc.replace(COURSE, assignments=tuple(
+    _dc.replace(a, profiles={{
+        name: _dc.replace(p, limits=_FAST, recipe={{**p.recipe, "epochs": 2}},
+                          thresholds={{**p.thresholds, "test_accuracy": 0.4}})
+        for name, p in a.profiles.items()}})
+    for a in COURSE.assignments))
+"""
+
+
+def copy_course(layout, root: Path, fast: bool = False) -> Path:
+    """Copy the course's four parts into ``root``; ``fast`` shortens limits and recipes."""
+    for folder in ("assignments", "graders", "solutions"):
+        shutil.copytree(layout.root / folder, root / folder)
+    for name in ("course_config.py", "nbgrader_config.py"):
+        shutil.copy(layout.root / name, root / name)
+    if fast:
+        with (root / "course_config.py").open("a") as handle:
+            handle.write(_FAST_CONFIG)
+    return root
 
 
 def variant_sections(assignment_id: str, name: str) -> dict[str, str]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import nbformat
 import pytest
 from click.testing import CliRunner
-from grading_helpers import assert_grades, grade_json
 
 from autograder.cli import main
 from autograder.course_dir import TempCourse
+
+from grading_helpers import assert_grades, grade_json
 
 CHECK_KEYS = {"id", "cell", "score", "max_score", "status", "message"}
 

@@ -6,11 +6,12 @@ import csv
 
 import nbformat
 import pytest
-from grading_helpers import variant_sections
 from nbgrader.utils import determine_grade
 
 from autograder.course_dir import TempCourse
 from autograder.solutions import fill_solutions, read_sections
+
+from grading_helpers import variant_sections
 
 ASSIGNMENT = "03_dropout"
 

@@ -82,9 +82,32 @@ def test_runner_exit_is_a_crash_and_recovers():
         assert client.call("ok") == 2
 
 
-def test_cell_timeout_stops_execution_and_marks_later_cells():
-    """A cell that loops forever times out; the cells after it are recorded as not run."""
+def test_runaway_cell_is_skipped_and_later_cells_still_run():
+    """A cell that loops forever times out and is skipped; later definitions stay probe-able."""
     limits = dataclasses.replace(FAST, cell_seconds=2)
-    with run("x = 1", "while True:\n    pass", "y = 2", limits=limits) as client:
+    with run("x = 1", "while True:\n    pass", "def f():\n    return x + 1",
+             limits=limits) as client:
         statuses = [c.status for c in client.cell_runs]
-    assert statuses == ["ok", "timeout", "not-run"]
+        assert client.call("f") == 2
+    assert statuses == ["ok", "timeout", "ok"]
+
+
+def test_forged_reply_frames_are_detected():
+    """Frames that student code writes to the protocol pipe are caught as a protocol break."""
+    forge = (
+        "import json, os, struct\n"
+        "h = json.dumps({'ok': True, 'result': 20}).encode()\n"
+        "def forge():\n"
+        "    for fd in range(3, 20):\n"
+        "        try:\n"
+        "            os.write(fd, struct.pack('>QQ', len(h), 0) + h)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return 1\n"
+        "def ok():\n"
+        "    return 5\n"
+    )
+    with run(forge) as client:
+        with pytest.raises(RunnerCrashed, match="out of step"):
+            client.call("forge")
+        assert client.call("ok") == 5  # a fresh runner answers in step again

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import nbformat
 import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
+
+from grading_helpers import copy_course
 
 ASSIGNMENT = "03_dropout"
 
@@ -23,11 +24,7 @@ def validate(root=None):
 @pytest.fixture
 def course_copy(layout, tmp_path):
     """A copy of the course repository that a test may break."""
-    for folder in ("assignments", "graders", "solutions"):
-        shutil.copytree(layout.root / folder, tmp_path / folder)
-    for name in ("course_config.py", "nbgrader_config.py"):
-        shutil.copy(layout.root / name, tmp_path / name)
-    return tmp_path
+    return copy_course(layout, tmp_path)
 
 
 def edit_cell(root, grade_id, edit):

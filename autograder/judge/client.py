@@ -10,6 +10,7 @@ one bad probe costs only the checks that used it.
 from __future__ import annotations
 
 import os
+import secrets
 import select
 import signal
 import time
@@ -21,7 +22,7 @@ import numpy as np
 
 from autograder.config import Limits
 from autograder.judge.sandbox import BUBBLEWRAP, RunnerProcess, start_runner
-from autograder.protocol import ProtocolError, read_message, write_message
+from autograder.protocol import ProtocolError, frame, read_message, write_message
 
 __all__ = [
     "Cell",
@@ -103,6 +104,23 @@ class CellRun:
     status: str = "ok"
 
 
+def _write_before(stream: IO[bytes], message: dict[str, Any], deadline: float) -> None:
+    """Write one frame, giving up at ``deadline`` if the runner stops reading its pipe."""
+    data = memoryview(frame(message))
+    fd = stream.fileno()
+    os.set_blocking(fd, False)
+    while data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise RunnerTimeout("the runner stopped reading requests")
+        _, ready, _ = select.select([], [fd], [], remaining)
+        if ready:
+            try:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+
+
 class _DeadlineReader:
     """A read-only binary stream over a pipe that gives up at a deadline."""
 
@@ -138,6 +156,7 @@ class RunnerClient:
         self._gpu = gpu
         self._runner: RunnerProcess | None = None
         self._restarts = 0
+        self._skip: set[int] = set()
         self._started_at = time.monotonic()
         self.cell_runs: list[CellRun] = []
         self.isolation = "none"
@@ -146,8 +165,31 @@ class RunnerClient:
     # -- lifecycle -------------------------------------------------------------
 
     def start(self) -> list[CellRun]:
-        """Start the runner and execute every cell once, recording outputs."""
-        self.cell_runs = self._boot(record=True)
+        """Start the runner and execute every cell once, recording outputs.
+
+        A cell that times out or kills the runner is recorded with that status
+        and skipped from then on: a fresh runner replays the cells before it
+        and execution goes on, so one runaway cell does not hide the rest of
+        the notebook from the checks.
+        """
+        self._runner = self._launch()
+        done: list[Cell] = []
+        for cell in self._cells:
+            if self._runner is None and not self._restart(done):
+                self.cell_runs.append(CellRun(cell.index, [], False, "not-run"))
+                continue
+            try:
+                reply = self._execute(cell)
+            except RunnerFailure as exc:
+                self._skip.add(cell.index)
+                self.cell_runs.append(CellRun(cell.index, [_failure_output(exc)], True,
+                                              exc.status))
+                continue
+            done.append(cell)
+            outputs = reply.get("outputs") if isinstance(reply, dict) else None
+            raised = bool(reply.get("raised")) if isinstance(reply, dict) else True
+            self.cell_runs.append(CellRun(cell.index, _clean_outputs(
+                outputs, self._limits.output_chars), raised))
         return self.cell_runs
 
     def close(self) -> None:
@@ -212,27 +254,28 @@ class RunnerClient:
 
     # -- internals -------------------------------------------------------------
 
-    def _boot(self, record: bool) -> list[CellRun]:
-        self._runner = start_runner(self._limits, self._isolation, self._gpu)
-        self.isolation = self._runner.isolation
-        runs = []
-        for cell in self._cells:
-            try:
-                reply = self._request({"op": "execute", "source": cell.source,
-                                       "max_chars": self._limits.output_chars},
-                                      self._limits.cell_seconds)
-            except RunnerFailure as exc:
-                runs.append(CellRun(cell.index, [_failure_output(exc)], True, exc.status))
-                if not record:
-                    break
-                self._runner = None  # killed by _request; remaining cells cannot run
-                runs.extend(CellRun(c.index, [], False, "not-run")
-                            for c in self._cells[len(runs):])
-                break
-            outputs = reply.get("outputs") if isinstance(reply, dict) else None
-            runs.append(CellRun(cell.index, _clean_outputs(outputs, self._limits.output_chars),
-                                bool(reply.get("raised")) if isinstance(reply, dict) else True))
-        return runs
+    def _launch(self) -> RunnerProcess:
+        runner = start_runner(self._limits, self._isolation, self._gpu)
+        self.isolation = runner.isolation
+        return runner
+
+    def _execute(self, cell: Cell) -> Any:
+        return self._request({"op": "execute", "source": cell.source,
+                              "max_chars": self._limits.output_chars},
+                             self._limits.cell_seconds)
+
+    def _restart(self, cells: Sequence[Cell]) -> bool:
+        """Start a fresh runner and replay ``cells`` silently; False if that failed."""
+        if self._restarts >= _MAX_RESTARTS:
+            return False
+        self._restarts += 1
+        self._runner = self._launch()
+        try:
+            for cell in cells:
+                self._execute(cell)
+        except RunnerFailure:
+            return False
+        return True
 
     def _ensure_running(self) -> None:
         if self._runner is not None and self._runner.process.poll() is None:
@@ -240,12 +283,10 @@ class RunnerClient:
         if self._runner is not None:
             self._runner.kill()
             self._runner = None
-        if self._restarts >= _MAX_RESTARTS:
+        replay = [cell for cell in self._cells if cell.index not in self._skip]
+        if not self._restart(replay):
+            self._runner = None
             raise RunnerCrashed("the runner failed too many times; remaining checks not run")
-        self._restarts += 1
-        self._boot(record=False)
-        if self._runner is None:
-            raise RunnerCrashed("the notebook could not be executed again after a failure")
 
     def _request(self, message: dict[str, Any], seconds: int) -> Any:
         runner = self._runner
@@ -253,14 +294,20 @@ class RunnerClient:
             raise RunnerCrashed("the runner is not running")
         budget_end = self._started_at + self._limits.submission_seconds
         deadline = min(time.monotonic() + seconds, budget_end)
+        request_id = secrets.token_hex(8)
         try:
-            write_message(runner.process.stdin, message)
-            return read_message(_DeadlineReader(runner.process.stdout, deadline),  # type: ignore[arg-type]
-                                MAX_REPLY_BYTES)
+            _write_before(runner.process.stdin, {**message, "id": request_id}, deadline)
+            reply = read_message(_DeadlineReader(runner.process.stdout, deadline),  # type: ignore[arg-type]
+                                 MAX_REPLY_BYTES)
         except RunnerTimeout as exc:
             raise self._fail(exc) from None
         except (OSError, ProtocolError) as exc:
             raise self._fail(self._exit_failure(exc)) from None
+        if not isinstance(reply, dict) or reply.get("id") != request_id:
+            # A frame the runner's loop did not write for this request: forged or
+            # out of step. Nothing more from this process can be trusted in order.
+            raise self._fail(RunnerCrashed("the runner broke the protocol (reply out of step)"))
+        return reply
 
     def _exit_failure(self, exc: Exception) -> RunnerFailure:
         runner = self._runner

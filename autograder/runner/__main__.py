@@ -14,6 +14,9 @@ Requests and replies (one frame each)::
         -> {"ok": true, "result": ...}
          | {"ok": false, "error": {"type": str, "message": str}}
     {"op": "shutdown"} -> process exits
+
+Every request carries an ``id`` that its reply repeats, so the judge can tell
+the loop's own replies from frames that student code writes to the pipe.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         except ProtocolError:
             return
         op = request.get("op") if isinstance(request, dict) else None
+        request_id = request.get("id") if isinstance(request, dict) else None
         if op == "shutdown":
             return
         if op == "execute":
@@ -75,10 +79,11 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
                 reply = _error(exc)
         else:
             reply = _error(ValueError(f"unknown request. Received: op={op!r}"))
+        reply["id"] = request_id
         try:
             write_message(replies, reply)
         except ProtocolError as exc:  # a student value JSON cannot carry
-            write_message(replies, _error(exc))
+            write_message(replies, {**_error(exc), "id": request_id})
 
 
 def main() -> None:

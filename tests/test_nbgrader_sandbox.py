@@ -1,0 +1,123 @@
+"""`nbgrader autograde` runs student code only in the sandbox; notebook tampering gains nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.course_dir import NbgraderError, TempCourse
+from autograder.layout import CourseLayout
+from autograder.solutions import fill_solutions, read_sections
+
+from grading_helpers import copy_course, variant_sections
+
+ASSIGNMENT = "03_dropout"
+
+_SELF_REPORT = '''
+import json, os
+facts = {
+    "uid": os.getuid(), "gid": os.getgid(), "euid": os.geteuid(),
+    "ns": {kind: os.readlink(f"/proc/self/ns/{kind}")
+           for kind in ("pid", "net", "ipc", "uts", "mnt")},
+    "root": sorted(os.listdir("/")),
+    "pid": os.getpid(),
+    "caps": [l for l in open("/proc/self/status").read().splitlines() if l.startswith("CapEff")],
+    "sees_graders": os.path.exists("@COURSE@/graders"),
+    "sees_gradebook": os.path.exists("@COURSE@/gradebook.db"),
+    "env": sorted(os.environ),
+}
+print("SELF-REPORT " + json.dumps(facts))
+'''
+
+
+def graded(nb):
+    return {c.metadata.nbgrader.grade_id: c for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+@pytest.fixture(scope="module")
+def batch(layout, tmp_path_factory):
+    """One `nbgrader autograde` batch with a self-reporting and several tampered notebooks."""
+    root = copy_course(layout, tmp_path_factory.mktemp("sandbox-course"), fast=True)
+    course = TempCourse(CourseLayout(root), tmp_path_factory.mktemp("nbgrader"))
+    release = course.release(ASSIGNMENT)
+    reference = read_sections(layout.solution_module(ASSIGNMENT))
+    wrong = fill_solutions(release, {**reference, **variant_sections(ASSIGNMENT, "partly_wrong")})
+
+    reporter = copy.deepcopy(release)
+    reporter.cells.insert(2, nbformat.v4.new_code_cell(_SELF_REPORT.replace("@COURSE@",
+                                                                           str(course.root))))
+    tampered = copy.deepcopy(wrong)
+    for cell in graded(tampered).values():
+        cell.metadata.nbgrader["points"] = 100
+        cell.metadata.nbgrader["checksum"] = "0" * 32
+    deleted = copy.deepcopy(wrong)
+    deleted.cells = [c for c in deleted.cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id") != "test_train_step"]
+    shuffled = copy.deepcopy(wrong)
+    tests = [c for c in shuffled.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    shuffled.cells = [c for c in shuffled.cells if c not in tests] + tests[::-1] + tests
+    kernel = copy.deepcopy(wrong)
+    kernel.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "bash"}
+
+    for student, nb in {"reporter": reporter, "wrong": wrong, "tampered": tampered,
+                        "deleted": deleted, "shuffled": shuffled, "kernel": kernel}.items():
+        course.submit(student, ASSIGNMENT, nb)
+    broken = course.root / "submitted" / "broken" / ASSIGNMENT
+    broken.mkdir(parents=True)
+    (broken / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [ this is not json')
+    try:
+        course.autograde(ASSIGNMENT)
+        failed = False
+    except NbgraderError:
+        failed = True  # nbgrader reports the broken student after grading the others
+    return course, failed
+
+
+def scores(course):
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}", "d2l-keras-vi") as gb:
+        return {s.student.id: s.score for s in gb.assignment_submissions(ASSIGNMENT)
+                if (course.autograded_path(s.student.id, ASSIGNMENT)).exists()}
+
+
+def test_student_code_runs_only_in_the_sandbox(batch):
+    """A notebook that reports its own uid, namespaces and view of the disk shows the sandbox."""
+    course, _ = batch
+    nb = nbformat.read(course.autograded_path("reporter", ASSIGNMENT), as_version=4)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    facts = json.loads(text.split("SELF-REPORT ", 1)[1].splitlines()[0])
+    assert facts["uid"] == facts["euid"] == facts["gid"] == 65534
+    assert facts["caps"] == ["CapEff:\t0000000000000000"]
+    for kind in ("pid", "net", "ipc", "uts", "mnt"):
+        assert facts["ns"][kind] != os.readlink(f"/proc/self/ns/{kind}"), kind
+    # The new root holds the system, the Python runtime's folders and scratch space only.
+    assert set(facts["root"]) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32",
+                                  "proc", "root", "sbin", "tmp", "usr", "work"}
+    assert not facts["sees_graders"]
+    assert not facts["sees_gradebook"]
+    assert "COURSE_DATA_DIR" not in facts["env"]
+    assert facts["pid"] < 10  # a fresh pid namespace
+
+
+def test_broken_notebook_does_not_stop_the_batch(batch):
+    """A malformed submission is reported by nbgrader; every other student is graded."""
+    course, failed = batch
+    assert failed
+    graded_students = set(scores(course))
+    assert graded_students == {"reporter", "wrong", "tampered", "deleted", "shuffled", "kernel"}
+
+
+def test_notebook_tampering_gains_nothing(batch):
+    """Changed points and checksums, deleted, duplicated or reordered cells and another
+    kernelspec never score above the same answer untouched."""
+    course, _ = batch
+    result = scores(course)
+    assert 0 < result["wrong"] < 20
+    for student in ("tampered", "deleted", "shuffled", "kernel"):
+        assert result[student] <= result["wrong"], (student, result)
