@@ -14,12 +14,15 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
+    ClearOutput,
     GetGrades,
     LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
-from autograder.nbgrader_ext.preprocessors import SandboxedGrade
+from autograder.nbgrader_ext.preprocessors import NormalizeSubmissionMetadata, SandboxedGrade
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -28,6 +31,16 @@ _here = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = _here
 c.CourseDirectory.source_directory = "assignments"
 c.CourseDirectory.course_id = "d2l-keras-vi"
+
+# Stock sanitize steps, with DeduplicateIds replaced: it turns a duplicated
+# graded cell into metadata that aborts nbgrader's whole batch.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    NormalizeSubmissionMetadata,
+    OverwriteKernelspec,
+    OverwriteCells,
+    CheckCellMetadata,
+]
 
 # Stock nbgrader: Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
 # SaveAutoGrades, AssignLatePenalties, CheckCellMetadata. Execute (student code

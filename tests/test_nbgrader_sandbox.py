@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import os
+import warnings
 
 import nbformat
 import pytest
+from nbformat.warnings import DuplicateCellId
 from nbgrader.api import Gradebook
 
 from autograder.course_dir import NbgraderError, TempCourse
@@ -62,20 +64,26 @@ def batch(layout, tmp_path_factory):
     shuffled = copy.deepcopy(wrong)
     tests = [c for c in shuffled.cells if c.metadata.get("nbgrader", {}).get("grade")]
     shuffled.cells = [c for c in shuffled.cells if c not in tests] + tests[::-1] + tests
+    schema = copy.deepcopy(wrong)
+    graded(schema)["test_build_net"].metadata.nbgrader["schema_version"] = 99
     kernel = copy.deepcopy(wrong)
     kernel.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "bash"}
 
     for student, nb in {"reporter": reporter, "wrong": wrong, "tampered": tampered,
-                        "deleted": deleted, "shuffled": shuffled, "kernel": kernel}.items():
-        course.submit(student, ASSIGNMENT, nb)
+                        "deleted": deleted, "shuffled": shuffled, "kernel": kernel,
+                        "schema": schema}.items():
+        with warnings.catch_warnings():
+            # The duplicated cells are the attack: write them as the student would.
+            warnings.simplefilter("ignore", DuplicateCellId)
+            course.submit(student, ASSIGNMENT, nb)
     broken = course.root / "submitted" / "broken" / ASSIGNMENT
     broken.mkdir(parents=True)
     (broken / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [ this is not json')
     try:
         course.autograde(ASSIGNMENT)
-        failed = False
-    except NbgraderError:
-        failed = True  # nbgrader reports the broken student after grading the others
+        failed = ""
+    except NbgraderError as exc:
+        failed = str(exc)  # nbgrader reports the broken student after grading the others
     return course, failed
 
 
@@ -110,7 +118,9 @@ def test_broken_notebook_does_not_stop_the_batch(batch):
     course, failed = batch
     assert failed
     graded_students = set(scores(course))
-    assert graded_students == {"reporter", "wrong", "tampered", "deleted", "shuffled", "kernel"}
+    assert graded_students == {"reporter", "wrong", "tampered", "deleted", "shuffled",
+                               "kernel", "schema"}, failed
+    assert "broken" in failed
 
 
 def test_notebook_tampering_gains_nothing(batch):
@@ -119,5 +129,5 @@ def test_notebook_tampering_gains_nothing(batch):
     course, _ = batch
     result = scores(course)
     assert 0 < result["wrong"] < 20
-    for student in ("tampered", "deleted", "shuffled", "kernel"):
+    for student in ("tampered", "deleted", "shuffled", "kernel", "schema"):
         assert result[student] <= result["wrong"], (student, result)

@@ -21,7 +21,40 @@ from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout, find_course_root
 from autograder.nbgrader_ext.annotate import annotate_notebook
 
-__all__ = ["SandboxedGrade"]
+__all__ = ["NormalizeSubmissionMetadata", "SandboxedGrade"]
+
+_SCHEMA_VERSION = 3
+
+
+class NormalizeSubmissionMetadata(NbGraderPreprocessor):  # type: ignore[misc]
+    """Sanitize step that replaces nbgrader's ``DeduplicateIds``.
+
+    A student controls every byte of the submitted metadata. Stock
+    ``DeduplicateIds`` empties the nbgrader metadata of a duplicated graded cell
+    to ``{}``, which ``CheckCellMetadata`` then reads as schema version 0 and
+    nbgrader aborts the *whole batch* ("old version of the nbgrader metadata
+    format"); a forged ``schema_version`` does the same. Here such cells simply
+    stop being nbgrader cells: duplicates (all but the last, as nbgrader keeps)
+    and cells with a schema version other than the current one lose their
+    nbgrader metadata. ``OverwriteCells`` then restores the real ones from the
+    gradebook; a graded cell the student destroyed scores zero.
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
+        seen: set[str] = set()
+        for cell in reversed(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if (not isinstance(meta, dict) or meta.get("schema_version") != _SCHEMA_VERSION
+                    or not isinstance(grade_id, str) or grade_id in seen):
+                self.log.warning("Dropping tampered or duplicated nbgrader metadata: %r",
+                                 grade_id)
+                del cell.metadata["nbgrader"]
+                continue
+            seen.add(grade_id)
+        return nb, resources
 
 
 class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
