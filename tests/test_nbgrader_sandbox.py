@@ -5,13 +5,16 @@ from __future__ import annotations
 import copy
 import json
 import os
+import sys
 import warnings
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.warnings import DuplicateCellId
 from nbgrader.api import Gradebook
 
+import autograder
 from autograder.course_dir import NbgraderError, TempCourse
 from autograder.layout import CourseLayout
 from autograder.solutions import fill_solutions, read_sections
@@ -87,6 +90,18 @@ def batch(layout, tmp_path_factory):
     return course, failed
 
 
+SYSTEM_TOP_LEVEL = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root",
+                    "sbin", "tmp", "usr"}
+
+
+def runtime_top_level() -> set[str]:
+    """Top-level folders of the Python runtime and the engine, which the sandbox mounts
+    read-only at their own paths (the checkout may live anywhere: /work, /check, ...)."""
+    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
+             Path(autograder.__file__).resolve().parent}
+    return {path.parts[1] for path in paths if len(path.parts) > 1}
+
+
 def scores(course):
     with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}", "d2l-keras-vi") as gb:
         return {s.student.id: s.score for s in gb.assignment_submissions(ASSIGNMENT)
@@ -105,8 +120,7 @@ def test_student_code_runs_only_in_the_sandbox(batch):
     for kind in ("pid", "net", "ipc", "uts", "mnt"):
         assert facts["ns"][kind] != os.readlink(f"/proc/self/ns/{kind}"), kind
     # The new root holds the system, the Python runtime's folders and scratch space only.
-    assert set(facts["root"]) <= {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32",
-                                  "proc", "root", "sbin", "tmp", "usr", "work"}
+    assert set(facts["root"]) <= SYSTEM_TOP_LEVEL | runtime_top_level()
     assert not facts["sees_graders"]
     assert not facts["sees_gradebook"]
     assert "COURSE_DATA_DIR" not in facts["env"]
