@@ -57,7 +57,35 @@ DROPOUT = Assignment(
     },
 )
 
+WEIGHT_DECAY = Assignment(
+    id="04_weight_decay",
+    title="Bài 4: Suy giảm trọng số (điều chuẩn L2)",
+    points=15,
+    profiles={
+        # The data are synthetic (drawn by the judge), so both profiles use the book's recipe.
+        name: AssignmentProfile(
+            recipe={"n_train": 20, "n_test": 100, "num_inputs": 200, "batch_size": 5,
+                    "epochs": 100, "learning_rate": 0.003, "seed": 20261125},
+            thresholds={"scratch_test_loss": 0.5, "scratch_weight_norm": 0.7,
+                        "concise_test_mse": 0.1, "concise_weight_norm": 0.1},
+            limits=Limits(memory_mb=4096, cell_seconds=60, probe_seconds=120,
+                          submission_seconds=600),
+            measured=(
+                "2026-11-26, 2-core CPU, TF 2.21 / Keras 3.15: "
+                "`benchmarks/measure_thresholds.py 04_weight_decay --seeds 10` (reference "
+                "solution, book recipe, data seeds 1-10). Scratch, lambda=3: test loss mean "
+                "0.111, min 0.072, max 0.165; ||w|| mean 0.512, max 0.539 (lambda=0: test loss "
+                "124-193, ||w|| 16.5-20.0). Keras wd=3: test MSE mean 0.0199, max 0.0246; "
+                "||w|| max 0.042 (wd=0: MSE 1.22-2.59, ||w|| 1.25-1.41). Thresholds sit about "
+                "3x above the worst regularized run and 10x or more below the best "
+                "unregularized one. Data are synthetic, so the gpu profile uses the same values."
+            ),
+        )
+        for name in ("cpu", "gpu")
+    },
+)
+
 COURSE = Course(
     title="Đắm mình vào Học Sâu với Keras 3",
-    assignments=(DROPOUT,),
+    assignments=(DROPOUT, WEIGHT_DECAY),
 )

@@ -115,9 +115,7 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
         except IsolationUnavailable as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:
-        click.echo(json.dumps([{"assignment": r.assignment, "ok": r.ok, "passed": r.passed,
-                                "violations": r.violations} for r in results],
-                              ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
     else:
         click.echo("\n".join(summarize(results)))
     if not all(r.ok for r in results):

@@ -45,6 +45,10 @@ class CourseLayout:
     def grader_dir(self, assignment_id: str) -> Path:
         return self.root / "graders" / assignment_id
 
+    def variants_dir(self, assignment_id: str) -> Path:
+        """Known buggy and correct variants of the reference, graded by ``course validate``."""
+        return self.root / "tests" / "variants" / assignment_id
+
 
 def find_course_root(start: Path | None = None) -> Path:
     """Find the course: ``COURSE_ROOT``, else the nearest parent with ``course_config.py``.

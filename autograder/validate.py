@@ -5,11 +5,27 @@ graded as a submission, earns full marks; the release produced by the real
 ``nbgrader generate_assignment`` earns zero on every hidden check without a
 grader error; the release holds no solution or hidden-test code; the points in
 the notebook, the checks and ``course_config.py`` agree; the reference module
-matches the notebook's solution cells.
+matches the notebook's solution cells; and the graders discriminate: every
+known-buggy variant in ``tests/variants/<id>/`` loses points on exactly the
+checks it declares, and every correct variant earns full marks.
+
+A variant is the reference solution with some sections replaced (see
+:mod:`autograder.solutions`), declared by header comments::
+
+    '''Forgets to rescale the kept elements by 1 / (1 - p).'''
+    # variant: buggy
+    # loses: test_survivors_are_scaled, test_gradient_is_mask_over_keep
+
+    # %% [dropout_layer]
+    def dropout_layer(X, dropout):
+        ...
+
+A ``correct`` variant (another valid formulation) declares no ``loses`` line.
 """
 
 from __future__ import annotations
 
+import ast
 import re
 import tempfile
 from collections.abc import Callable, Iterable
@@ -24,10 +40,18 @@ from autograder.course_dir import TempCourse
 from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout
 from autograder.report import GradeReport
-from autograder.solutions import read_sections, solution_cells, strip_solution_markers
+from autograder.solutions import (
+    fill_solutions,
+    read_sections,
+    solution_cells,
+    strip_solution_markers,
+)
 
-__all__ = ["AssignmentValidation", "find_leaks", "validate_assignment"]
+__all__ = ["AssignmentValidation", "Variant", "find_leaks", "read_variants",
+           "validate_assignment"]
 
+_VARIANT_KIND = re.compile(r"^# variant: *(?P<kind>\S+) *$", re.MULTILINE)
+_VARIANT_LOSES = re.compile(r"^# loses: *(?P<checks>.*)$", re.MULTILINE)
 _HIDDEN_REF = re.compile(r"^# course-checks: (?P<cell>\S+)$")
 _REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)(.*?)### END \1", re.DOTALL)
 #: Solution lines shorter than this (``return X``) are too common to count as a leak.
@@ -36,15 +60,70 @@ _MIN_LEAK_CHARS = 16
 
 @dataclass
 class AssignmentValidation:
-    """Outcome of validating one assignment: passed steps and violations."""
+    """Outcome of validating one assignment: passed steps, violations, variant counts."""
 
     assignment: str
     passed: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    buggy_caught: int = 0
+    buggy_total: int = 0
+    correct_full: int = 0
+    correct_total: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    def as_json(self) -> dict[str, object]:
+        return {"assignment": self.assignment, "ok": self.ok, "passed": self.passed,
+                "violations": self.violations,
+                "variants": {"buggy_caught": self.buggy_caught, "buggy": self.buggy_total,
+                             "correct_full_marks": self.correct_full,
+                             "correct": self.correct_total}}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A known variant of the reference solution.
+
+    Attributes:
+        name: file stem in ``tests/variants/<id>/``.
+        kind: ``"buggy"`` (must lose exactly ``loses``) or ``"correct"`` (full marks).
+        loses: ids of the checks a buggy variant must fail, and no others.
+        sections: the solution sections it replaces.
+        description: first line of its docstring, for reports.
+    """
+
+    name: str
+    kind: str
+    loses: frozenset[str]
+    sections: dict[str, str]
+    description: str
+
+
+def read_variants(folder: Path) -> list[Variant]:
+    """Read every ``*.py`` variant in ``folder`` (none if the folder does not exist).
+
+    Raises:
+        ValueError: naming the file, when a header is missing or inconsistent.
+    """
+    variants = []
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        text = path.read_text()
+        kind = _VARIANT_KIND.search(text)
+        if kind is None or kind.group("kind") not in ("buggy", "correct"):
+            raise ValueError(f"{path}: add a header line '# variant: buggy' or "
+                             "'# variant: correct'")
+        loses_line = _VARIANT_LOSES.search(text)
+        loses = frozenset(c.strip() for c in loses_line.group("checks").split(",")
+                          if c.strip()) if loses_line else frozenset()
+        if (kind.group("kind") == "buggy") != bool(loses):
+            raise ValueError(f"{path}: a buggy variant names the checks it must fail in "
+                             "'# loses: test_a, test_b'; a correct variant names none")
+        doc = (ast.get_docstring(ast.parse(text)) or "").strip().splitlines()
+        variants.append(Variant(path.stem, kind.group("kind"), loses, read_sections(path),
+                                doc[0] if doc else path.stem))
+    return variants
 
 
 def validate_assignment(
@@ -69,6 +148,9 @@ def validate_assignment(
     _expect(result, full.score == full.max_score > 0,
             f"source notebook earns full marks ({full.score:g}/{full.max_score:g})",
             _failures("source notebook lost points", full))
+    raised = [cell.index for cell in full.cells if cell.raised or cell.status != "ok"]
+    _expect(result, not raised, "every graded cell of the source notebook runs without error",
+            f"source notebook cells {raised} raised: public checks must pass on the reference")
     _expect(result, full.max_score == assignment.points,
             f"checks total {full.max_score:g} points as course_config.py says",
             f"checks total {full.max_score:g} points, course_config.py says {assignment.points:g}")
@@ -87,7 +169,51 @@ def validate_assignment(
     _expect(result, empty.score == 0 and not broken,
             f"untouched release earns 0/{empty.max_score:g} without grader errors",
             f"untouched release earned {empty.score:g} points; grader errors: {broken}")
+    _check_variants(result, layout, assignment, release, profile, allow_weak_isolation, progress)
     return result
+
+
+def _check_variants(result: AssignmentValidation, layout: CourseLayout, assignment: Assignment,
+                    release: NotebookNode, profile: str | None, allow_weak_isolation: bool,
+                    progress: Callable[[str], None]) -> None:
+    """Grade each known variant; buggy ones must lose exactly their declared checks."""
+    try:
+        variants = read_variants(layout.variants_dir(assignment.id))
+    except ValueError as exc:
+        result.violations.append(str(exc))
+        return
+    reference = read_sections(layout.solution_module(assignment.id))
+    for variant in variants:
+        progress(f"grading variant {variant.name}")
+        try:
+            notebook = fill_solutions(release, {**reference, **variant.sections})
+        except KeyError as exc:
+            result.violations.append(f"variant {variant.name}: {exc}")
+            continue
+        report = grade_notebook(notebook, assignment.id, layout, profile,
+                                allow_weak_isolation=allow_weak_isolation)
+        lost = {c.id for c in report.checks if c.status != "passed"}
+        if variant.kind == "correct":
+            result.correct_total += 1
+            full = not lost and report.score == report.max_score
+            result.correct_full += full
+            _expect(result, full, f"correct variant {variant.name} earns full marks",
+                    _failures(f"correct variant {variant.name} lost points", report))
+            continue
+        result.buggy_total += 1
+        unknown = variant.loses - {c.id for c in report.checks}
+        caught = lost == variant.loses and not unknown
+        result.buggy_caught += caught
+        missed = sorted(variant.loses - lost)
+        extra = sorted(lost - variant.loses)
+        _expect(result, caught,
+                f"buggy variant {variant.name} loses exactly {', '.join(sorted(variant.loses))}",
+                f"buggy variant {variant.name} ({variant.description}): "
+                + "; ".join(part for part in (
+                    f"no such checks {sorted(unknown)}" if unknown else "",
+                    f"passed checks it should fail {missed}" if missed else "",
+                    f"failed checks it should pass {extra}" if extra else "") if part)
+                + ". " + _failures("lost", report))
 
 
 def find_leaks(source: NotebookNode, release: NotebookNode, release_dir: Path) -> list[str]:
@@ -181,7 +307,10 @@ def summarize(results: Iterable[AssignmentValidation]) -> list[str]:
     """Human-readable lines, one per step, for the CLI."""
     lines = []
     for result in results:
-        lines.append(f"{result.assignment}: {'OK' if result.ok else 'FAILED'}")
+        lines.append(f"{result.assignment}: {'OK' if result.ok else 'FAILED'} "
+                     f"(buggy variants caught {result.buggy_caught}/{result.buggy_total}, "
+                     f"correct variants with full marks "
+                     f"{result.correct_full}/{result.correct_total})")
         lines += [f"  ✔ {line}" for line in result.passed]
         lines += [f"  ✘ {line}" for line in result.violations]
     return lines

@@ -1,11 +1,13 @@
-"""Measure the accuracy that the reference solution reaches under a profile's recipe.
+"""Measure what the reference solution reaches under a profile's recipe, over several seeds.
 
-Runs the source notebook in a runner (as grading does), then trains its model
-with the profile's recipe once per seed and reports test accuracy on the
-held-out labels: mean, spread, and the threshold a margin below the worst run.
+Runs the source notebook in a runner (as grading does), then repeats the
+judge's training probes once per seed and prints each metric's mean, spread
+and extremes, from which thresholds in ``course_config.py`` are set with a
+margin. The held-out labels stay in this process, as in grading.
 
 Usage:
     .venv/bin/python benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 5
+    .venv/bin/python benchmarks/measure_thresholds.py 04_weight_decay --seeds 10
 """
 
 from __future__ import annotations
@@ -13,54 +15,111 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
+from typing import Any
 
 import nbformat
 import numpy as np
 
 import course_datasets
+from autograder.config import AssignmentProfile
 from autograder.judge.client import RunnerClient
 from autograder.judge.plugin import _code_cells
 from autograder.layout import CourseLayout, find_course_root
 
-BUILDERS = {"03_dropout": "build_net"}
-RECIPE_KEYS = ("optimizer", "learning_rate", "epochs", "batch_size", "scale", "channel_axis")
+Metrics = dict[str, float]
+_IMAGE_KEYS = ("optimizer", "learning_rate", "epochs", "batch_size", "scale", "channel_axis")
+
+
+def _fashion_mnist(settings: AssignmentProfile) -> Any:
+    return course_datasets.fashion_mnist.load_data(variant=settings.recipe["data"])
+
+
+def _accuracy(client: RunnerClient, builder: str, recipe: dict[str, Any], data: Any) -> float:
+    (x_train, y_train), (x_test, y_test) = data
+    result = client.probe("fit_predict", builder=builder, recipe=recipe, x_train=x_train,
+                          y_train=y_train.astype("int32"), x_test=x_test)
+    return float(np.mean(np.argmax(result["outputs"], axis=1) == y_test))
+
+
+def measure_dropout(client: RunnerClient, settings: AssignmentProfile, seed: int,
+                    data: Any) -> Metrics:
+    recipe = {k: settings.recipe[k] for k in _IMAGE_KEYS} | {"seed": seed}
+    return {"test_accuracy": _accuracy(client, "build_net", recipe, data)}
+
+
+def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed: int,
+                         data: Any) -> Metrics:
+    recipe = settings.recipe
+    rng = np.random.default_rng(seed)
+    n, dims = recipe["n_train"] + recipe["n_test"], recipe["num_inputs"]
+    x = rng.normal(size=(n, dims))
+    y = x @ np.full((dims, 1), 0.01) + 0.05 + rng.normal(0, 0.01, size=(n, 1))
+    w_init = rng.normal(1.0, 1.0, size=(dims, 1))
+    split = recipe["n_train"]
+    metrics = {}
+    for lambd in (0.0, 3.0):
+        result = client.probe(
+            "train_loop", step="train_step", forward="net", x_train=x[:split],
+            y_train=y[:split], x_eval=x[split:], epochs=recipe["epochs"],
+            batch_size=recipe["batch_size"], seed=seed,
+            step_kwargs={"lambd": lambd, "lr": recipe["learning_rate"]},
+            params=[w_init, np.zeros(1)])
+        metrics[f"scratch_test_loss(l={lambd:g})"] = float(
+            np.mean((result["outputs"] - y[split:]) ** 2 / 2))
+        metrics[f"scratch_weight_norm(l={lambd:g})"] = float(np.linalg.norm(result["params"][0]))
+    fit = {"seed": seed, "optimizer": "sgd", "loss": "mse",
+           "learning_rate": recipe["learning_rate"], "epochs": recipe["epochs"],
+           "batch_size": recipe["batch_size"]}
+    for wd in (0.0, 3.0):
+        result = client.probe("fit_predict", builder="build_concise", recipe=fit,
+                              kwargs={"wd": wd}, x_train=x[:split].astype("float32"),
+                              y_train=y[:split].astype("float32"),
+                              x_test=x[split:].astype("float32"))
+        metrics[f"concise_test_mse(wd={wd:g})"] = float(
+            np.mean((result["outputs"] - y[split:]) ** 2))
+        metrics[f"concise_weight_norm(wd={wd:g})"] = float(np.linalg.norm(result["weights"][0]))
+    return metrics
+
+
+#: Assignment id → (loads the data once or None, measures one seed).
+MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
+                          Callable[[RunnerClient, AssignmentProfile, int, Any], Metrics]]] = {
+    "03_dropout": (_fashion_mnist, measure_dropout),
+    "04_weight_decay": (None, measure_weight_decay),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("assignment", choices=sorted(BUILDERS))
+    parser.add_argument("assignment", choices=sorted(MEASURES))
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--margin", type=float, default=0.03)
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     args = parser.parse_args()
 
     layout = CourseLayout(find_course_root())
     settings = layout.course().assignment(args.assignment).profile(args.profile)
+    if args.epochs is not None:
+        settings = AssignmentProfile({**settings.recipe, "epochs": args.epochs},
+                                     settings.thresholds, settings.limits, settings.measured)
+    load, measure = MEASURES[args.assignment]
+    data = load(settings) if load else None
     nb = nbformat.read(layout.source_notebook(args.assignment), as_version=4)
-    (x_train, y_train), (x_test, y_test) = course_datasets.fashion_mnist.load_data(
-        variant=settings.recipe["data"])
-    accuracies = []
+    runs: list[Metrics] = []
     with RunnerClient(_code_cells(nb), settings.limits) as client:
         client.start()
         for seed in range(1, args.seeds + 1):
-            recipe = {k: settings.recipe[k] for k in RECIPE_KEYS} | {"seed": seed}
-            if args.epochs is not None:
-                recipe["epochs"] = args.epochs
             started = time.monotonic()
-            result = client.probe("fit_predict", builder=BUILDERS[args.assignment],
-                                  recipe=recipe, x_train=x_train,
-                                  y_train=y_train.astype("int32"), x_test=x_test)
-            accuracy = float(np.mean(np.argmax(result["logits"], axis=1) == y_test))
-            accuracies.append(accuracy)
-            seconds = time.monotonic() - started
-            print(f"seed {seed}: test accuracy {accuracy:.4f} ({seconds:.1f} s, "
-                  f"{len(x_train)} train / {len(x_test)} test)")
-    mean = statistics.mean(accuracies)
-    spread = statistics.pstdev(accuracies)
-    print(f"{args.assignment} {args.profile}: mean {mean:.4f}, std {spread:.4f}, "
-          f"min {min(accuracies):.4f}, max {max(accuracies):.4f} over {len(accuracies)} seeds")
-    print(f"suggested threshold (min - {args.margin}): {min(accuracies) - args.margin:.2f}")
+            runs.append(measure(client, settings, seed, data))
+            shown = ", ".join(f"{k} {v:.4g}" for k, v in runs[-1].items())
+            print(f"seed {seed}: {shown} ({time.monotonic() - started:.1f} s)")
+    print(f"{args.assignment} {args.profile}, {len(runs)} seeds:")
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        print(f"  {key}: mean {statistics.mean(values):.4g}, std {statistics.pstdev(values):.3g}, "
+              f"min {min(values):.4g}, max {max(values):.4g}")
+    print("current thresholds:", dict(settings.thresholds))
 
 
 if __name__ == "__main__":

@@ -69,10 +69,13 @@ def _resolve(namespace: Mapping[str, Any], name: str) -> Any:
 
 
 def _as_tensor(value: Any) -> Any:
+    """Arrays (also inside a list, e.g. a parameter list) become tensors."""
     if isinstance(value, np.ndarray):
         import tensorflow as tf
 
         return tf.constant(value)
+    if isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value):
+        return [_as_tensor(v) for v in value]
     return value
 
 
@@ -106,17 +109,18 @@ def probe_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
 
 def probe_gradient(ns: Mapping[str, Any], target: str, x: np.ndarray, upstream: np.ndarray,
                    args: list[Any] | None = None, kwargs: dict[str, Any] | None = None,
-                   layer_init: list[Any] | None = None) -> dict[str, Any]:
+                   layer_init: list[Any] | None = None,
+                   layer_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return ``y = f(x, *args, **kwargs)`` and ``d sum(y * upstream) / dx`` from one tape.
 
-    When ``layer_init`` is given, ``target`` is a layer class built with those
-    positional arguments and ``f`` is the built layer.
+    When ``layer_init`` or ``layer_kwargs`` is given, ``target`` is a layer class
+    built with those arguments and ``f`` is the built layer.
     """
     import tensorflow as tf
 
     function = _resolve(ns, target)
-    if layer_init is not None:
-        function = function(*layer_init)
+    if layer_init is not None or layer_kwargs is not None:
+        function = function(*(layer_init or []), **(layer_kwargs or {}))
     xt = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(xt)
@@ -124,6 +128,109 @@ def probe_gradient(ns: Mapping[str, Any], target: str, x: np.ndarray, upstream: 
         total = tf.reduce_sum(tf.cast(y, xt.dtype) * tf.constant(upstream, dtype=xt.dtype))
     grad = tape.gradient(total, xt)
     return {"output": to_wire(y), "grad": None if grad is None else to_wire(grad)}
+
+
+def probe_call_update(ns: Mapping[str, Any], target: str, args: list[Any],
+                      variables: list[int]) -> dict[str, Any]:
+    """Call ``target(*args)`` where the arguments at ``variables`` are lists of ``tf.Variable``.
+
+    For functions that update parameters in place (an SGD step). Returns the
+    call's result and the variables' values after the call.
+    """
+    import tensorflow as tf
+
+    converted: list[Any] = []
+    owned: list[list[Any]] = []
+    for position, arg in enumerate(args):
+        if position in variables:
+            owned.append([tf.Variable(value) for value in arg])
+            converted.append(owned[-1])
+        else:
+            converted.append(_as_tensor(arg))
+    result = _resolve(ns, target)(*converted)
+    return {"result": to_wire(result),
+            "variables": [[np.asarray(v.numpy()) for v in group] for group in owned]}
+
+
+def probe_saved_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
+                      init_args: list[Any] | None = None,
+                      init_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run a layer directly, rebuilt from its config, and inside a saved and reloaded model.
+
+    The model file is written to the runner's own scratch space and loaded
+    back with the student's class as the only custom object.
+    """
+    import os
+    import tempfile
+
+    import keras
+
+    cls = _resolve(ns, target)
+    layer = cls(*(init_args or []), **(init_kwargs or {}))
+    direct = to_wire(layer(inputs))
+    config = layer.get_config()
+    rebuilt = to_wire(cls.from_config(config)(inputs))
+    model = keras.Sequential([keras.Input(shape=inputs.shape[1:], dtype=str(inputs.dtype)),
+                              cls(*(init_args or []), **(init_kwargs or {}))])
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        model.save(path)
+        reloaded = keras.models.load_model(path, custom_objects={target: cls})
+    return {"direct": direct, "from_config": rebuilt, "reloaded": to_wire(reloaded(inputs)),
+            "config": to_wire(config)}
+
+
+def probe_train_loop(ns: Mapping[str, Any], step: str, forward: str, x_train: np.ndarray,
+                     y_train: np.ndarray, x_eval: np.ndarray, epochs: int, batch_size: int,
+                     seed: int, step_kwargs: dict[str, Any] | None = None,
+                     init: str | None = None, init_kwargs: dict[str, Any] | None = None,
+                     params: list[np.ndarray] | None = None) -> dict[str, Any]:
+    """Train from-scratch parameters with the student's own step function.
+
+    The loop is the judge's: parameters come from ``init(**init_kwargs)`` or
+    from the judge (``params``, wrapped in ``tf.Variable``); each epoch visits
+    the training set in a seeded random order, calling
+    ``step(params, X, y, **step_kwargs)`` per minibatch. Returns the final
+    parameters, the mean step result per epoch, and ``forward(x_eval, params)``.
+    """
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(int(seed))
+    if params is not None:
+        variables = [tf.Variable(value) for value in params]
+    else:
+        variables = _resolve(ns, init or "")(**(init_kwargs or {}))
+    step_fn = _resolve(ns, step)
+    order_rng = np.random.default_rng(int(seed))
+    losses = []
+    for _ in range(int(epochs)):
+        order = order_rng.permutation(len(x_train))
+        epoch = []
+        for start in range(0, len(order), int(batch_size)):
+            batch = order[start:start + int(batch_size)]
+            result = step_fn(variables, tf.constant(x_train[batch]), tf.constant(y_train[batch]),
+                             **(step_kwargs or {}))
+            epoch.append(float(np.mean(np.asarray(result))) if result is not None else np.nan)
+        losses.append(float(np.mean(epoch)))
+    outputs = _resolve(ns, forward)(tf.constant(x_eval), variables)
+    return {"params": [to_wire(v) for v in variables], "losses": losses,
+            "outputs": to_wire(outputs)}
+
+
+def probe_model_losses(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
+                       kwargs: dict[str, Any] | None = None,
+                       weights: list[np.ndarray] | None = None) -> dict[str, Any]:
+    """Build ``builder(**kwargs)``, call it on ``inputs``; return its weights and ``model.losses``.
+
+    With ``weights``, they are set (``model.set_weights``) before the losses are read.
+    """
+    model = _resolve(ns, builder)(**(kwargs or {}))
+    outputs = model(inputs)
+    if weights is not None:
+        model.set_weights(weights)
+    return {"outputs": to_wire(outputs), "weights": [np.asarray(w) for w in model.get_weights()],
+            "losses": [to_wire(loss) for loss in model.losses]}
 
 
 def probe_describe(ns: Mapping[str, Any], builder: str, input_shape: list[int],
@@ -156,26 +263,31 @@ def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any
                       kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
     """Train ``builder(**kwargs)`` with the judge's recipe and predict ``x_test``.
 
-    The recipe fixes seed, optimizer, learning rate, loss, epochs, batch size and
-    input scaling; the student supplies only the model. Labels of ``x_test`` are
-    never sent here.
+    The recipe fixes seed, optimizer, learning rate, loss (``sparse_ce_logits``,
+    the default, or ``mse``), epochs, batch size and input scaling; the student
+    supplies only the model. Labels of ``x_test`` are never sent here. Returns
+    the model's outputs on ``x_test`` (logits for a classifier), the loss per
+    epoch and the trained weights.
     """
     import keras
 
     keras.utils.set_random_seed(int(recipe["seed"]))
     model = _resolve(ns, builder)(**(kwargs or {}))
     optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
+    losses = {"sparse_ce_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+              "mse": keras.losses.MeanSquaredError()}
     model.compile(
         optimizer=optimizers[recipe["optimizer"]](learning_rate=float(recipe["learning_rate"])),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        loss=losses[recipe.get("loss", "sparse_ce_logits")],
     )
     scale = float(recipe.get("scale", 1.0))
     prepare = _image_preparer(scale, bool(recipe.get("channel_axis", False)))
     history = model.fit(prepare(x_train), y_train, epochs=int(recipe["epochs"]),
                         batch_size=int(recipe["batch_size"]), shuffle=True, verbose=0)
-    logits = model.predict(prepare(x_test), batch_size=1024, verbose=0)
-    return {"logits": np.asarray(logits, dtype="float32"),
-            "loss_history": [float(v) for v in history.history.get("loss", [])]}
+    outputs = model.predict(prepare(x_test), batch_size=1024, verbose=0)
+    return {"outputs": np.asarray(outputs, dtype="float32"),
+            "loss_history": [float(v) for v in history.history.get("loss", [])],
+            "weights": [np.asarray(w) for w in model.get_weights()]}
 
 
 def probe_spy_training(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.ndarray,
@@ -250,6 +362,10 @@ def _layer_summary(layer: Any, output_shape: list[Any] | None) -> dict[str, Any]
 #: Probe name → handler; the judge can ask for these and nothing else.
 PROBES: dict[str, Callable[..., Any]] = {
     "call": probe_call,
+    "call_update": probe_call_update,
+    "saved_layer": probe_saved_layer,
+    "train_loop": probe_train_loop,
+    "model_losses": probe_model_losses,
     "layer": probe_layer,
     "gradient": probe_gradient,
     "describe": probe_describe,

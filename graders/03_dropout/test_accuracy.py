@@ -15,7 +15,7 @@ def test_trained_accuracy(runner, profile, fashion_mnist):
                "channel_axis")}
     result = runner.probe("fit_predict", builder="build_net", recipe=recipe,
                           x_train=x_train, y_train=y_train.astype("int32"), x_test=x_test)
-    logits = runner.array(result["logits"], "dự đoán của mô hình")
+    logits = runner.array(result["outputs"], "dự đoán của mô hình")
     assert logits.shape == (len(x_test), 10), (
         f"Mô hình trả về dự đoán kích thước {logits.shape}, cần ({len(x_test)}, 10)."
     )

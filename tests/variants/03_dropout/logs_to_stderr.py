@@ -3,6 +3,7 @@
 Every line lands in the graded test cell that calls it; it must still earn full marks.
 Imports sit inside the section: a section replaces a whole notebook cell.
 """
+# variant: correct
 
 
 # %% [dropout_layer]

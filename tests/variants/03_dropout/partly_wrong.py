@@ -3,6 +3,8 @@
 Expected to lose: dtype check and float64 gradient check (the mask is cast to
 float32), and the training-mode check (net(X) without training=True).
 """
+# variant: buggy
+# loses: test_keeps_shape_and_dtype, test_gradient_is_mask_over_keep, test_runs_network_in_training_mode
 import tensorflow as tf
 
 
