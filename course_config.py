@@ -57,6 +57,22 @@ DROPOUT = Assignment(
     },
 )
 
+ACTIVATIONS = Assignment(
+    id="02_activations",
+    title="Bài 2: Hàm kích hoạt",
+    points=18,
+    profiles={
+        # No data and no accuracy threshold: the checks are exact, so both profiles agree.
+        name: AssignmentProfile(
+            limits=Limits(memory_mb=4096, cell_seconds=60, probe_seconds=60,
+                          submission_seconds=300),
+            measured="No thresholds: every check compares with a formula (float64 tolerances "
+                     "from ../shared/CONTENT.md section 3).",
+        )
+        for name in ("cpu", "gpu")
+    },
+)
+
 WEIGHT_DECAY = Assignment(
     id="04_weight_decay",
     title="Bài 4: Suy giảm trọng số (điều chuẩn L2)",
@@ -87,5 +103,5 @@ WEIGHT_DECAY = Assignment(
 
 COURSE = Course(
     title="Đắm mình vào Học Sâu với Keras 3",
-    assignments=(DROPOUT, WEIGHT_DECAY),
+    assignments=(ACTIVATIONS, DROPOUT, WEIGHT_DECAY),
 )

@@ -111,6 +111,8 @@ def grade_notebook(
             sys.executable, "-m", "pytest", "-q", "-p", "autograder.judge.plugin",
             "-c", str(work_path / "pytest.ini"), "--rootdir", str(graders),
             "--import-mode=importlib", "--assert=plain", "-o", "console_output_style=classic",
+            # Helper modules beside the checks (e.g. a reference implementation) are importable.
+            "-o", f"pythonpath={graders}",
             str(graders), "--notebook", str(notebook_path), "--report", str(report_path),
             "--assignment", assignment_id, "--profile", profile_name,
             "--course-root", str(layout.root), "--isolation", isolation,
