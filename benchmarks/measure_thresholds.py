@@ -82,9 +82,40 @@ def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed
     return metrics
 
 
+def _scaled_fashion_mnist(settings: AssignmentProfile) -> Any:
+    (x_train, y_train), (x_test, y_test) = _fashion_mnist(settings)
+
+    def prepare(images: np.ndarray) -> np.ndarray:
+        return (images.astype("float32") / 255.0)[..., None]
+
+    return (prepare(x_train), y_train.astype("int32")), (prepare(x_test), y_test)
+
+
+def measure_perceptron(client: RunnerClient, settings: AssignmentProfile, seed: int,
+                       data: Any) -> Metrics:
+    recipe = settings.recipe
+    (x_train, y_train), (x_test, y_test) = data
+    result = client.probe("train_loop", init="init_mlp_params", step="train_step_scratch",
+                          forward="mlp", x_train=x_train, y_train=y_train, x_eval=x_test,
+                          epochs=recipe["epochs"], batch_size=recipe["batch_size"], seed=seed,
+                          step_kwargs={"lr": recipe["learning_rate"]})
+    scratch = float(np.mean(np.argmax(result["outputs"], axis=1) == y_test))
+    overfit = client.probe("train_loop", init="init_mlp_params", step="train_step_scratch",
+                           forward="mlp", x_train=x_train[:64], y_train=y_train[:64],
+                           x_eval=x_train[:64], epochs=recipe["overfit_steps"], batch_size=64,
+                           seed=seed, step_kwargs={"lr": recipe["overfit_learning_rate"]})
+    fit = {"seed": seed, "optimizer": "sgd", "learning_rate": recipe["learning_rate"],
+           "epochs": recipe["epochs"], "batch_size": recipe["batch_size"]}
+    return {"scratch_test_accuracy": scratch,
+            "concise_test_accuracy": _accuracy(client, "build_concise_mlp", fit, data),
+            "overfit_train_accuracy": float(np.mean(
+                np.argmax(overfit["outputs"], axis=1) == y_train[:64]))}
+
+
 #: Assignment id → (loads the data once or None, measures one seed).
 MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
                           Callable[[RunnerClient, AssignmentProfile, int, Any], Metrics]]] = {
+    "01_perceptron": (_scaled_fashion_mnist, measure_perceptron),
     "03_dropout": (_fashion_mnist, measure_dropout),
     "04_weight_decay": (None, measure_weight_decay),
 }

@@ -1,0 +1,52 @@
+"""Hidden checks for build_concise_mlp (cell test_concise)."""
+
+import numpy as np
+import pytest
+
+CELL = "test_concise"
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_architecture(runner):
+    """build_concise_mlp() phải là Flatten → Dense(256, relu) → Dense(10) (logits) với 203.530 tham số."""
+    model = runner.probe("describe", builder="build_concise_mlp", input_shape=[2, 28, 28, 1])
+    layers = model["layers"]
+    dense = [layer for layer in layers if layer["class"] == "Dense"]
+    assert len(dense) == 2, (
+        f"Cần đúng hai tầng Dense, nhận được {[layer['class'] for layer in layers]}."
+    )
+    hidden, out = (layer["config"] or {} for layer in dense)
+    assert hidden.get("units") == 256, "Tầng ẩn phải có 256 nút."
+    assert hidden.get("activation") == "relu", "Tầng ẩn phải dùng hàm kích hoạt relu."
+    assert out.get("units") == 10, "Tầng ra phải có 10 nút."
+    assert layers[-1] is dense[-1], (
+        "Tầng cuối cùng phải là Dense(10): không thêm softmax hay tầng nào sau nó."
+    )
+    assert out.get("activation") in ("linear", None), (
+        "Tầng ra phải trả về logits (không có softmax): softmax đã nằm trong hàm mất mát "
+        "(from_logits=True)."
+    )
+    assert model["output_shape"] == [2, 10], (
+        f"Đầu ra có kích thước {model['output_shape']}, cần [2, 10]."
+    )
+    assert model["params"] == 203_530, f"Mô hình có {model['params']} tham số, cần 203530."
+
+
+@pytest.mark.check(cell=CELL, points=2)
+def test_concise_accuracy(runner, profile, fashion_mnist):
+    """Mô hình Keras huấn luyện theo công thức của sách phải đạt ngưỡng độ chính xác trên tập kiểm tra."""
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    recipe = {"seed": profile.recipe["seed"], "optimizer": "sgd",
+              "learning_rate": profile.recipe["learning_rate"],
+              "epochs": profile.recipe["epochs"], "batch_size": profile.recipe["batch_size"]}
+    result = runner.probe("fit_predict", builder="build_concise_mlp", recipe=recipe,
+                          x_train=x_train, y_train=y_train, x_test=x_test)
+    logits = runner.array(result["outputs"], "dự đoán của mô hình")
+    assert logits.shape == (len(x_test), 10), (
+        f"Mô hình trả về dự đoán kích thước {logits.shape}, cần ({len(x_test)}, 10)."
+    )
+    accuracy = float(np.mean(np.argmax(logits, axis=1) == y_test))
+    threshold = profile.thresholds["concise_test_accuracy"]
+    assert accuracy >= threshold, (
+        f"Độ chính xác trên tập kiểm tra là {accuracy:.3f}, cần ít nhất {threshold:.2f}."
+    )
