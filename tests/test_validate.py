@@ -1,4 +1,5 @@
-"""`course validate`: passes on the real course, fails on a broken solution or a leaking release."""
+"""`course validate`: passes on the real course, fails on a broken solution, a leaking release
+or a grader that misses a known-buggy variant."""
 
 from __future__ import annotations
 
@@ -9,16 +10,23 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
+from autograder.validate import read_variants
 
 from grading_helpers import copy_course
 
 ASSIGNMENT = "03_dropout"
 
 
-def validate(root=None):
+#: Assignments whose graders must catch at least 5 buggy variants and pass 2 correct ones.
+DISCRIMINATING = ("01_perceptron", "02_activations", "04_weight_decay")
+
+
+def validate(root=None, *assignments):
     env = {"COURSE_ROOT": str(root)} if root else None
-    result = CliRunner().invoke(main, ["validate", ASSIGNMENT, "--json"], env=env)
-    return result.exit_code, json.loads(result.output)[0]
+    result = CliRunner().invoke(main, ["validate", *(assignments or (ASSIGNMENT,)), "--json"],
+                                env=env)
+    reports = json.loads(result.output)
+    return result.exit_code, reports[0] if len(reports) == 1 else reports
 
 
 @pytest.fixture
@@ -41,6 +49,62 @@ def test_real_course_validates():
     assert code == 0, result["violations"]
     assert result["ok"]
     assert len(result["passed"]) >= 4
+
+
+def test_graders_discriminate_known_variants():
+    """Every known-buggy variant loses exactly its declared checks; correct variants earn
+    full marks; each assignment has at least 5 buggy and 2 correct variants."""
+    code, reports = validate(None, *DISCRIMINATING)
+    assert code == 0, [r["violations"] for r in reports]
+    for report in reports:
+        variants = report["variants"]
+        assert variants["buggy"] >= 5, report["assignment"]
+        assert variants["buggy_caught"] == variants["buggy"], report["assignment"]
+        assert variants["correct"] >= 2, report["assignment"]
+        assert variants["correct_full_marks"] == variants["correct"], report["assignment"]
+
+
+def test_uncaught_variant_fails_validation(course_copy):
+    """A buggy variant whose bug the graders miss (here: a correct answer declared buggy)
+    and a correct variant that loses points both make validate exit 1, naming the checks."""
+    folder = course_copy / "tests" / "variants" / "02_activations"
+    folder.mkdir(parents=True)
+    (folder / "claims_a_bug.py").write_text(
+        '"""Declares a bug the reference does not have."""\n# variant: buggy\n'
+        "# loses: test_matches_the_stack\n\n\n# %% [collapse_linear]\n"
+        "def collapse_linear(weights, biases):\n"
+        "    W, b = weights[0], biases[0]\n"
+        "    for W_i, b_i in zip(weights[1:], biases[1:]):\n"
+        "        W, b = W @ W_i, b @ W_i + b_i\n"
+        "    return W, b\n")
+    (folder / "not_really_correct.py").write_text(
+        '"""Claims to be correct but forgets the biases."""\n# variant: correct\n\n\n'
+        "# %% [collapse_linear]\ndef collapse_linear(weights, biases):\n"
+        "    W = weights[0]\n    for W_i in weights[1:]:\n        W = W @ W_i\n"
+        "    return W, 0 * W[0]\n")
+    code, result = validate(course_copy, "02_activations")
+    assert code == 1
+    assert result["variants"] == {"buggy_caught": 0, "buggy": 1, "correct_full_marks": 0,
+                                  "correct": 1}
+    problems = " ".join(result["violations"])
+    assert "claims_a_bug" in problems
+    assert "passed checks it should fail" in problems
+    assert "test_matches_the_stack" in problems
+    assert "not_really_correct lost points" in problems
+
+
+@pytest.mark.parametrize(("header", "complaint"), [
+    ("", "add a header line '# variant: buggy'"),
+    ("# variant: buggy\n", "names the checks it must fail"),
+    ("# variant: correct\n# loses: test_a\n", "names the checks it must fail"),
+    ("# variant: maybe\n", "add a header line"),
+])
+def test_variant_without_a_valid_header_is_rejected(tmp_path, header, complaint):
+    """A variant file must say whether it is buggy or correct, and a buggy one what it loses."""
+    (tmp_path / "v.py").write_text(f'"""A variant."""\n{header}\n# %% [cell]\nx = 1\n')
+    with pytest.raises(ValueError, match="v.py") as raised:
+        read_variants(tmp_path)
+    assert complaint in str(raised.value)
 
 
 def test_broken_solution_fails_validation(course_copy):

@@ -68,8 +68,7 @@ def test_gradients(runner, rng, group):
 
 @pytest.mark.parametrize("group", _per_group(sigmoid_tanh=False, smooth=False))
 def test_kinks(runner, group):
-    """Tại điểm gãy, đạo hàm phải theo quy ước trong đề: ReLU'(0) = 0, LeakyReLU'(0) = hệ số dốc,
-    ELU'(0) = alpha, ReLU6'(0) = ReLU6'(6) = 0."""
+    """Tại điểm gãy, đạo hàm phải theo quy ước của đề: ReLU'(0) = 0, LeakyReLU'(0) = negative_slope, ELU'(0) = alpha, ReLU6'(0) = ReLU6'(6) = 0."""
     for name in GROUPS[group]:
         kinks = ACTIVATIONS[name][2]
         x = np.array([k for k, _ in kinks])
