@@ -8,9 +8,11 @@ from autograder.config import AssignmentProfile, ConfigError, Limits, detect_pro
 
 
 def test_repository_config_loads(layout):
-    """The repository's course_config.py defines every assignment with both profiles."""
+    """The repository's course_config.py lists the assignments in teaching order, each with
+    both profiles and the provenance of its thresholds."""
     course = layout.course()
-    assert [a.id for a in course.assignments] == ["03_dropout"]
+    assert [a.id for a in course.assignments] == [
+        "01_perceptron", "02_activations", "03_dropout", "04_weight_decay"]
     for assignment in course.assignments:
         for name in ("cpu", "gpu"):
             assert assignment.profile(name).measured, f"{assignment.id}/{name} lacks provenance"
