@@ -91,6 +91,8 @@ def grade_notebook(
             was not accepted.
     """
     isolation = choose_isolation(allow_weak_isolation)
+    # The judge runs in a scratch folder: hand it absolute paths.
+    layout = CourseLayout(layout.root.resolve())
     course = layout.course()
     settings = course.assignment(assignment_id)
     profile_name = detect_profile(profile)

@@ -1,0 +1,16 @@
+"""build_net uses keras.layers.Dropout instead of the student's own Dropout layer."""
+# variant: buggy
+# loses: test_uses_own_dropout_with_given_rates
+import keras
+
+
+# %% [build_net]
+def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, dropout2=0.5):
+    return keras.Sequential([
+        keras.layers.Flatten(),
+        keras.layers.Dense(num_hiddens1, activation="relu"),
+        keras.layers.Dropout(dropout1),
+        keras.layers.Dense(num_hiddens2, activation="relu"),
+        keras.layers.Dropout(dropout2),
+        keras.layers.Dense(num_outputs),
+    ])
