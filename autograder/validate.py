@@ -296,7 +296,10 @@ def _section_mismatches(layout: CourseLayout, assignment_id: str,
 
 def _failures(prefix: str, report: GradeReport) -> str:
     lost = [f"{c.id} [{c.status}] {c.message}" for c in report.checks if c.status != "passed"]
-    return f"{prefix}: " + ("; ".join(lost) if lost else "no checks ran")
+    text = f"{prefix}: " + ("; ".join(lost) if lost else "no checks ran")
+    # A grader error is the instructor's to fix (missing data, a broken check): show why.
+    causes = [note for note in report.notes if note.startswith("grader error in ")]
+    return text + ("" if not causes else " | " + "; ".join(causes)[:2000])
 
 
 def _expect(result: AssignmentValidation, ok: bool, passed: str, violation: str) -> None:
