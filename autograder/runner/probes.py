@@ -154,8 +154,10 @@ def probe_call_update(ns: Mapping[str, Any], target: str, args: list[Any],
 
 def probe_saved_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
                       init_args: list[Any] | None = None,
-                      init_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run a layer directly, rebuilt from its config, and inside a saved and reloaded model.
+                      init_kwargs: dict[str, Any] | None = None,
+                      save: bool = True) -> dict[str, Any]:
+    """Run a layer directly, rebuilt from its config, and (``save``) inside a saved and
+    reloaded model.
 
     The model file is written to the runner's own scratch space and loaded
     back with the student's class as the only custom object.
@@ -170,6 +172,8 @@ def probe_saved_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
     direct = to_wire(layer(inputs))
     config = layer.get_config()
     rebuilt = to_wire(cls.from_config(config)(inputs))
+    if not save:
+        return {"direct": direct, "from_config": rebuilt, "config": to_wire(config)}
     model = keras.Sequential([keras.Input(shape=inputs.shape[1:], dtype=str(inputs.dtype)),
                               cls(*(init_args or []), **(init_kwargs or {}))])
     with tempfile.TemporaryDirectory() as folder:
