@@ -8,6 +8,7 @@ Exit codes: 0 when the command did its job (a low score is not an error),
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -25,6 +26,9 @@ from autograder.nbgrader_ext.annotate import feedback_lines
 __all__ = ["main"]
 
 EXIT_UNREADABLE = 3
+#: Variants graded in parallel by `course validate`: one per core, at most 4 (memory).
+_DEFAULT_JOBS = max(1, min(4, os.cpu_count() or 1))
+
 _PROFILE = click.option("--profile", type=click.Choice(PROFILES), default=None,
                         help="Runner profile (default: COURSE_PROFILE, then detected hardware).")
 _WEAK = click.option("--allow-weak-isolation", "allow_weak", is_flag=True,
@@ -92,10 +96,12 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
 @main.command()
 @click.argument("assignments", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--jobs", type=click.IntRange(min=1), default=_DEFAULT_JOBS, show_default=True,
+              help="Known variants graded at a time (each grading is a judge plus a runner).")
 @_PROFILE
 @_WEAK
 def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
-             allow_weak: bool) -> None:
+             allow_weak: bool, jobs: int) -> None:
     """Prove the course is releasable (all assignments when none is named)."""
     from autograder.validate import summarize, validate_assignment
 
@@ -111,7 +117,7 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
         bar.set_postfix_str(assignment.id)
         try:
             results.append(validate_assignment(layout, assignment, profile, allow_weak,
-                                               progress=bar.set_postfix_str))
+                                               progress=bar.set_postfix_str, jobs=jobs))
         except IsolationUnavailable as exc:
             raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -29,6 +29,7 @@ import ast
 import re
 import tempfile
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,8 +133,14 @@ def validate_assignment(
     profile: str | None = None,
     allow_weak_isolation: bool = False,
     progress: Callable[[str], None] = lambda _: None,
+    jobs: int = 1,
 ) -> AssignmentValidation:
-    """Run every release check for one assignment (grades two notebooks)."""
+    """Run every release check for one assignment.
+
+    Grades the source notebook, the untouched release and every known variant;
+    ``jobs`` variants are graded at a time (each grading is its own judge and
+    runner processes, so this is process-level parallelism).
+    """
     result = AssignmentValidation(assignment.id)
     missing = _missing_parts(layout, assignment.id)
     if missing:
@@ -169,13 +176,14 @@ def validate_assignment(
     _expect(result, empty.score == 0 and not broken,
             f"untouched release earns 0/{empty.max_score:g} without grader errors",
             f"untouched release earned {empty.score:g} points; grader errors: {broken}")
-    _check_variants(result, layout, assignment, release, profile, allow_weak_isolation, progress)
+    _check_variants(result, layout, assignment, release, profile, allow_weak_isolation, progress,
+                    jobs)
     return result
 
 
 def _check_variants(result: AssignmentValidation, layout: CourseLayout, assignment: Assignment,
                     release: NotebookNode, profile: str | None, allow_weak_isolation: bool,
-                    progress: Callable[[str], None]) -> None:
+                    progress: Callable[[str], None], jobs: int) -> None:
     """Grade each known variant; buggy ones must lose exactly their declared checks."""
     try:
         variants = read_variants(layout.variants_dir(assignment.id))
@@ -183,37 +191,45 @@ def _check_variants(result: AssignmentValidation, layout: CourseLayout, assignme
         result.violations.append(str(exc))
         return
     reference = read_sections(layout.solution_module(assignment.id))
+    notebooks = {}
     for variant in variants:
-        progress(f"grading variant {variant.name}")
         try:
-            notebook = fill_solutions(release, {**reference, **variant.sections})
+            notebooks[variant.name] = fill_solutions(release, {**reference, **variant.sections})
         except KeyError as exc:
             result.violations.append(f"variant {variant.name}: {exc}")
-            continue
-        report = grade_notebook(notebook, assignment.id, layout, profile,
-                                allow_weak_isolation=allow_weak_isolation)
-        lost = {c.id for c in report.checks if c.status != "passed"}
-        if variant.kind == "correct":
-            result.correct_total += 1
-            full = not lost and report.score == report.max_score
-            result.correct_full += full
-            _expect(result, full, f"correct variant {variant.name} earns full marks",
-                    _failures(f"correct variant {variant.name} lost points", report))
-            continue
-        result.buggy_total += 1
-        unknown = variant.loses - {c.id for c in report.checks}
-        caught = lost == variant.loses and not unknown
-        result.buggy_caught += caught
-        missed = sorted(variant.loses - lost)
-        extra = sorted(lost - variant.loses)
-        _expect(result, caught,
-                f"buggy variant {variant.name} loses exactly {', '.join(sorted(variant.loses))}",
-                f"buggy variant {variant.name} ({variant.description}): "
-                + "; ".join(part for part in (
-                    f"no such checks {sorted(unknown)}" if unknown else "",
-                    f"passed checks it should fail {missed}" if missed else "",
-                    f"failed checks it should pass {extra}" if extra else "") if part)
-                + ". " + _failures("lost", report))
+    progress(f"grading {len(notebooks)} variants, {jobs} at a time")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        reports = dict(zip(notebooks, pool.map(
+            lambda nb: grade_notebook(nb, assignment.id, layout, profile,
+                                      allow_weak_isolation=allow_weak_isolation),
+            notebooks.values()), strict=True))
+    for variant in (v for v in variants if v.name in reports):
+        _judge_variant(result, variant, reports[variant.name])
+
+
+def _judge_variant(result: AssignmentValidation, variant: Variant, report: GradeReport) -> None:
+    lost = {c.id for c in report.checks if c.status != "passed"}
+    if variant.kind == "correct":
+        result.correct_total += 1
+        full = not lost and report.score == report.max_score
+        result.correct_full += full
+        _expect(result, full, f"correct variant {variant.name} earns full marks",
+                _failures(f"correct variant {variant.name} lost points", report))
+        return
+    result.buggy_total += 1
+    unknown = variant.loses - {c.id for c in report.checks}
+    caught = lost == variant.loses and not unknown
+    result.buggy_caught += caught
+    missed = sorted(variant.loses - lost)
+    extra = sorted(lost - variant.loses)
+    _expect(result, caught,
+            f"buggy variant {variant.name} loses exactly {', '.join(sorted(variant.loses))}",
+            f"buggy variant {variant.name} ({variant.description}): "
+            + "; ".join(part for part in (
+                f"no such checks {sorted(unknown)}" if unknown else "",
+                f"passed checks it should fail {missed}" if missed else "",
+                f"failed checks it should pass {extra}" if extra else "") if part)
+            + ". " + _failures("lost", report))
 
 
 def find_leaks(source: NotebookNode, release: NotebookNode, release_dir: Path) -> list[str]:
