@@ -70,11 +70,9 @@ def build_concise(wd):
 
 # %% [keras_equivalent]
 def keras_equivalent(lambd, lr):
-    """Keras settings `(wd, keras_lr)` that take exactly the scratch model's SGD steps.
-
-    Scratch minimizes (1/2)[mean((y_hat - y)^2) + lambd ||w||^2]; Keras with
-    MeanSquaredError and L2(wd) minimizes mean((y_hat - y)^2) + wd ||w||^2.
-    The two objectives differ by a factor 2 when wd = lambd, so their
-    gradients do too: halving the learning rate gives identical steps.
-    """
+    """Keras settings `(wd, keras_lr)` that take exactly the scratch model's SGD steps."""
+    # Scratch minimizes (1/2)[mean((y_hat - y)^2) + lambd ||w||^2]; Keras with
+    # MeanSquaredError and L2(wd) minimizes mean((y_hat - y)^2) + wd ||w||^2.
+    # With wd = lambd the objectives differ by a factor 2, and so do their
+    # gradients: halving the learning rate gives identical steps.
     return lambd, lr / 2

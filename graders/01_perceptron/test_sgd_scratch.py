@@ -44,7 +44,7 @@ def test_step_equals_keras_sgd(runner, rng):
                                    strict=True):
         assert got.shape == expected.shape, f"{name} đổi kích thước thành {got.shape}."
         assert np.allclose(got, expected, rtol=0, atol=1e-7), (
-            f"Sau một bước, {name} khác bước SGD của Keras (lệch tối đa "
+            f"Sau một bước, {name} khác giá trị {name} sau một bước SGD của Keras (lệch tối đa "
             f"{np.max(np.abs(got - expected)):.3g}): kiểm tra mất mát, gradient và cách chia "
             "cho batch_size."
         )

@@ -49,10 +49,14 @@ def test_gradient_flows_to_the_maximum(runner, rng):
 @pytest.mark.check(cell=CELL, points=1)
 def test_rejects_indivisible_input(runner):
     """Maxout phải báo ValueError khi chiều cuối không chia hết cho num_units."""
-    with pytest.raises(StudentCodeError) as raised:
+    error = None
+    try:
         runner.probe("layer", target="Maxout", init_args=[5], inputs=np.ones((2, 12)),
                      calls=[{}])
-    assert raised.value.type == "ValueError", (
-        f"Với chiều cuối 12 và num_units = 5, Maxout báo {raised.value.type} thay vì ValueError "
+    except StudentCodeError as raised:
+        error = raised.type
+    assert error is not None, "Maxout(5) trên chiều cuối 12 phải báo ValueError nhưng không báo lỗi nào."
+    assert error == "ValueError", (
+        f"Với chiều cuối 12 và num_units = 5, Maxout báo {error} thay vì ValueError "
         "(kèm thông báo nói rõ chiều nào không chia hết)."
     )

@@ -59,14 +59,14 @@ def test_decay_shrinks_weights(runner, rng):
     w, _ = _step(runner, [w0, b0], x, y, lambd, lr)
     factor = 1 - lr * lambd
     assert np.allclose(w, factor * w0, rtol=1e-9, atol=1e-12), (
-        f"Khi dữ liệu đã khớp hoàn toàn, w phải co lại đúng (1 − lr·λ) = {factor:.2f} lần; "
-        f"tỉ lệ nhận được khoảng {float(np.median(w / w0)):.4f}."
+        f"Khi dữ liệu đã khớp hoàn toàn, w phải được nhân với đúng (1 − lr·λ) = {factor:.2f}; "
+        f"hệ số nhận được khoảng {float(np.median(w / w0)):.4f}."
     )
 
 
 @pytest.mark.check(cell="test_train_step", points=1)
 def test_bias_is_not_penalized(runner, rng):
-    """Hệ số điều chuẩn không được phạt hệ số điều chỉnh (bias) b."""
+    """Số hạng điều chuẩn chỉ được phạt trọng số w, không phạt hệ số điều chỉnh (bias) b."""
     x, y, w0, b0 = _exact_batch(rng)
     _, b = _step(runner, [w0, b0], x, y, 3.0, 0.01)
     assert np.allclose(b, b0, rtol=1e-9, atol=1e-12), (
