@@ -111,3 +111,83 @@ def test_forged_reply_frames_are_detected():
         with pytest.raises(RunnerCrashed, match="out of step"):
             client.call("forge")
         assert client.call("ok") == 5  # a fresh runner answers in step again
+
+
+_KERAS_CELLS = (
+    "import keras\nimport tensorflow as tf",
+    "def halve(params, factor):\n"
+    "    for p in params:\n"
+    "        p.assign(p / factor)\n"
+    "    return len(params)",
+    "def count_step(params, X, y, lr):\n"
+    "    params[0].assign_add(lr * tf.cast(tf.reduce_sum(y), params[0].dtype))\n"
+    "    return tf.constant(float(X.shape[0]))\n"
+    "def constant_forward(X, params):\n"
+    "    return tf.zeros((X.shape[0], 1), dtype=params[0].dtype) + params[0]",
+    "class Scale(keras.layers.Layer):\n"
+    "    def __init__(self, factor=1.0, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.factor = factor\n"
+    "    def call(self, inputs):\n"
+    "        return inputs * self.factor\n"
+    "    def get_config(self):\n"
+    "        return {**super().get_config(), 'factor': self.factor}",
+    "def regularized():\n"
+    "    return keras.Sequential([keras.layers.Dense(\n"
+    "        1, kernel_regularizer=keras.regularizers.L2(0.5))])",
+)
+
+
+@pytest.fixture(scope="module")
+def keras_runner():
+    """One runner whose notebook defines the functions the Keras-side probes reach."""
+    limits = dataclasses.replace(FAST, cell_seconds=60, probe_seconds=60)
+    with run(*_KERAS_CELLS, limits=limits) as client:
+        assert not any(cell.raised for cell in client.cell_runs)
+        yield client
+
+
+def test_call_update_returns_variables_after_an_in_place_update(keras_runner):
+    """Lists of arrays at the named positions become tf.Variables; their new values come back."""
+    params = [np.array([2.0, 4.0]), np.array(8.0)]
+    result = keras_runner.probe("call_update", target="halve", args=[params, 2.0],
+                                variables=[0])
+    assert result["result"] == 2
+    np.testing.assert_array_equal(result["variables"][0][0], [1.0, 2.0])
+    np.testing.assert_array_equal(result["variables"][0][1], 4.0)
+
+
+def test_train_loop_calls_the_student_step_per_minibatch(keras_runner):
+    """The judge's loop visits every example once per epoch in minibatches, then runs forward."""
+    x = np.zeros((10, 3))
+    y = np.ones(10)
+    result = keras_runner.probe("train_loop", step="count_step", forward="constant_forward",
+                                x_train=x, y_train=y, x_eval=np.zeros((4, 3)), epochs=2,
+                                batch_size=4, seed=0, step_kwargs={"lr": 0.5},
+                                params=[np.array(0.0)])
+    assert float(result["params"][0]) == 2 * 0.5 * 10  # every label seen once per epoch
+    assert result["losses"] == [pytest.approx(10 / 3)] * 2  # mean batch size 4, 4, 2
+    np.testing.assert_array_equal(result["outputs"], np.full((4, 1), 10.0))
+
+
+def test_saved_layer_rebuilds_and_reloads_a_custom_layer(keras_runner):
+    """A layer is run directly, from its config and after a .keras save/load round trip."""
+    x = np.arange(6.0).reshape(2, 3)
+    result = keras_runner.probe("saved_layer", target="Scale", inputs=x,
+                                init_kwargs={"factor": 3.0, "dtype": "float64"})
+    for key in ("direct", "from_config", "reloaded"):
+        np.testing.assert_array_equal(result[key], 3 * x)
+    assert result["config"]["factor"] == 3.0
+    quick = keras_runner.probe("saved_layer", target="Scale", inputs=x,
+                               init_kwargs={"factor": 3.0}, save=False)
+    assert "reloaded" not in quick
+
+
+def test_model_losses_follow_the_weights_the_judge_sets(keras_runner):
+    """model.losses is read after set_weights, so the judge knows the weights it penalizes."""
+    kernel = np.array([[1.0], [2.0]], dtype="float32")
+    result = keras_runner.probe("model_losses", builder="regularized",
+                                inputs=np.ones((3, 2), dtype="float32"),
+                                weights=[kernel, np.array([7.0], dtype="float32")])
+    np.testing.assert_array_equal(result["weights"][0], kernel)
+    assert sum(float(v) for v in result["losses"]) == pytest.approx(0.5 * 5.0)
