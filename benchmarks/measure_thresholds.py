@@ -51,33 +51,29 @@ def measure_dropout(client: RunnerClient, settings: AssignmentProfile, seed: int
 def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed: int,
                          data: Any) -> Metrics:
     recipe = settings.recipe
-    rng = np.random.default_rng(seed)
-    n, dims = recipe["n_train"] + recipe["n_test"], recipe["num_inputs"]
-    x = rng.normal(size=(n, dims))
-    y = x @ np.full((dims, 1), 0.01) + 0.05 + rng.normal(0, 0.01, size=(n, 1))
-    w_init = rng.normal(1.0, 1.0, size=(dims, 1))
-    split = recipe["n_train"]
+    data = course_datasets.synthetic.weight_decay_regression(
+        seed, recipe["n_train"], recipe["n_test"], recipe["num_inputs"])
     metrics = {}
     for lambd in (0.0, 3.0):
         result = client.probe(
-            "train_loop", step="train_step", forward="net", x_train=x[:split],
-            y_train=y[:split], x_eval=x[split:], epochs=recipe["epochs"],
+            "train_loop", step="train_step", forward="net", x_train=data.x_train,
+            y_train=data.y_train, x_eval=data.x_test, epochs=recipe["epochs"],
             batch_size=recipe["batch_size"], seed=seed,
             step_kwargs={"lambd": lambd, "lr": recipe["learning_rate"]},
-            params=[w_init, np.zeros(1)])
+            params=[data.w_init, np.zeros(1)])
         metrics[f"scratch_test_loss(l={lambd:g})"] = float(
-            np.mean((result["outputs"] - y[split:]) ** 2 / 2))
+            np.mean((result["outputs"] - data.y_test) ** 2 / 2))
         metrics[f"scratch_weight_norm(l={lambd:g})"] = float(np.linalg.norm(result["params"][0]))
     fit = {"seed": seed, "optimizer": "sgd", "loss": "mse",
            "learning_rate": recipe["learning_rate"], "epochs": recipe["epochs"],
            "batch_size": recipe["batch_size"]}
     for wd in (0.0, 3.0):
         result = client.probe("fit_predict", builder="build_concise", recipe=fit,
-                              kwargs={"wd": wd}, x_train=x[:split].astype("float32"),
-                              y_train=y[:split].astype("float32"),
-                              x_test=x[split:].astype("float32"))
+                              kwargs={"wd": wd}, x_train=data.x_train.astype("float32"),
+                              y_train=data.y_train.astype("float32"),
+                              x_test=data.x_test.astype("float32"))
         metrics[f"concise_test_mse(wd={wd:g})"] = float(
-            np.mean((result["outputs"] - y[split:]) ** 2))
+            np.mean((result["outputs"] - data.y_test) ** 2))
         metrics[f"concise_weight_norm(wd={wd:g})"] = float(np.linalg.norm(result["weights"][0]))
     return metrics
 

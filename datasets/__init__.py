@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import fashion_mnist, kaggle_house
+from . import fashion_mnist, kaggle_house, synthetic
 from .fetch import (
     CACHE_ENV,
     DATA_DIR_ENV,
@@ -31,6 +31,7 @@ __all__ = [
     "RemoteFile",
     "cache_dir",
     "fashion_mnist",
+    "synthetic",
     "fetch",
     "fetch_file",
     "get_dataset",
