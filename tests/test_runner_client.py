@@ -191,3 +191,22 @@ def test_model_losses_follow_the_weights_the_judge_sets(keras_runner):
                                 weights=[kernel, np.array([7.0], dtype="float32")])
     np.testing.assert_array_equal(result["weights"][0], kernel)
     assert sum(float(v) for v in result["losses"]) == pytest.approx(0.5 * 5.0)
+
+
+def test_tables_travel_as_csv_and_frames_come_back_as_columns():
+    """call_tables parses the judge's CSV text into DataFrames; a DataFrame result comes back
+    as named float columns, and a table with text columns is reported as the student's error."""
+    cells = ("import pandas as pd",
+             "def numeric(a, b, scale):\n"
+             "    return pd.concat([a, b], ignore_index=True)[['x']] * scale, a, len(a)")
+    with run(*cells, limits=dataclasses.replace(FAST, probe_seconds=30)) as client:
+        first = "x,s\n1,a\n2,\n"
+        result = client.probe("call_tables", target="numeric", tables=[first, "x,s\n3,c\n"],
+                              args=[2.0])
+        table = client.frame(result[0], "numeric")
+        assert table.columns == ["x"]
+        np.testing.assert_array_equal(table.column("x"), [2.0, 4.0, 6.0])
+        with pytest.raises(StudentCodeError, match="không phải số"):
+            client.frame(result[1], "numeric")
+        with pytest.raises(StudentCodeError, match="không phải một DataFrame"):
+            client.frame(result[2], "numeric")

@@ -33,6 +33,7 @@ __all__ = [
     "RunnerOutOfMemory",
     "RunnerTimeout",
     "StudentCodeError",
+    "Table",
 ]
 
 #: Largest reply the judge reads from a runner (predictions of a test set fit easily).
@@ -84,6 +85,25 @@ class StudentCodeError(Exception):
         super().__init__(f"{type_name}: {message}")
         self.type = type_name
         self.message = message
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DataFrame returned by student code, as the judge sees it.
+
+    Attributes:
+        columns: column names, in the student's order.
+        dtypes: the pandas dtype name of each column.
+        values: all values as float64, shape ``(rows, len(columns))``.
+    """
+
+    columns: list[str]
+    dtypes: list[str]
+    values: np.ndarray
+
+    def column(self, name: str) -> np.ndarray:
+        """The values of column ``name`` (the first one, if names repeat)."""
+        return self.values[:, self.columns.index(name)]
 
 
 @dataclass(frozen=True)
@@ -251,6 +271,30 @@ class RunnerClient:
             return np.asarray(value)
         kind = value.get("__object__") if isinstance(value, dict) else type(value).__name__
         raise StudentCodeError("TypeError", f"{what} trả về {kind}, không phải một tensor số")
+
+    def frame(self, value: Any, what: str) -> Table:
+        """Check that a probe result is a DataFrame of numbers, for use in asserts.
+
+        Raises:
+            StudentCodeError: describing what came back instead (another type,
+                non-numeric columns, or values that do not match the columns).
+        """
+        wire = value.get("__frame__") if isinstance(value, dict) else None
+        if not isinstance(wire, dict):
+            kind = value.get("__object__") if isinstance(value, dict) else type(value).__name__
+            raise StudentCodeError("TypeError", f"{what} trả về {kind}, không phải một DataFrame")
+        columns, dtypes, values = wire.get("columns"), wire.get("dtypes"), wire.get("values")
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns) \
+                or not isinstance(dtypes, list):
+            raise StudentCodeError("TypeError", f"{what}: DataFrame không đọc được")
+        if values is None:
+            kinds = sorted({str(d) for d in dtypes if not str(d).startswith(("float", "int",
+                                                                            "uint", "bool"))})
+            raise StudentCodeError("TypeError", f"{what} có cột không phải số (kiểu {kinds})")
+        if not isinstance(values, np.ndarray) or values.ndim != 2 \
+                or values.shape[1] != len(columns):
+            raise StudentCodeError("TypeError", f"{what}: giá trị không khớp với các cột")
+        return Table(columns=columns, dtypes=[str(d) for d in dtypes], values=values)
 
     # -- internals -------------------------------------------------------------
 

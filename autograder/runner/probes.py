@@ -18,6 +18,7 @@ __all__ = ["PROBES", "StudentNameError", "to_wire"]
 
 _MAX_REPR = 2000
 _MAX_ITEMS = 1000
+_MAX_COLUMNS = 5000
 
 
 class StudentNameError(LookupError):
@@ -28,7 +29,10 @@ def to_wire(value: Any, depth: int = 0) -> Any:
     """Convert a student value to data the protocol can carry.
 
     Tensors become numpy arrays; containers are converted item by item (capped);
-    anything else becomes ``{"__object__": type name, "repr": short repr}``.
+    a pandas Series becomes a float64 array and a DataFrame becomes
+    ``{"__frame__": {"columns": names, "dtypes": dtype names, "values": float64
+    array, or None when a column is not numeric}}``; anything else becomes
+    ``{"__object__": type name, "repr": short repr}``.
     """
     if value is None or isinstance(value, bool | int | float):
         return value
@@ -43,6 +47,11 @@ def to_wire(value: Any, depth: int = 0) -> Any:
     if depth < 4 and isinstance(value, Mapping):
         items = list(value.items())[:_MAX_ITEMS]
         return {str(k)[:200]: to_wire(v, depth + 1) for k, v in items}
+    if depth < 4 and _is_pandas(value, "DataFrame"):
+        return {"__frame__": _frame_to_wire(value)}
+    if depth < 4 and _is_pandas(value, "Series"):
+        values = _float_values(value)
+        return values if values is not None else _describe_object(value)
     numpy_method = getattr(value, "numpy", None)
     if callable(numpy_method):
         try:
@@ -50,6 +59,28 @@ def to_wire(value: Any, depth: int = 0) -> Any:
         except Exception:  # noqa: BLE001 - a student object may refuse
             return _describe_object(value)
     return _describe_object(value)
+
+
+def _is_pandas(value: Any, name: str) -> bool:
+    """True for a pandas ``DataFrame``/``Series`` (without importing pandas)."""
+    cls = type(value)
+    return cls.__name__ == name and cls.__module__.split(".")[0] == "pandas"
+
+
+def _float_values(value: Any) -> np.ndarray | None:
+    """A pandas object's values as float64, or None when some column is not numeric."""
+    try:
+        return np.asarray(value.to_numpy(dtype="float64"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _frame_to_wire(frame: Any) -> dict[str, Any]:
+    """A DataFrame as column names, dtype names and float64 values (None if not all numeric)."""
+    frame = frame.iloc[:, :_MAX_COLUMNS]
+    return {"columns": [str(c)[:200] for c in frame.columns],
+            "dtypes": [str(d)[:50] for d in frame.dtypes],
+            "values": _float_values(frame)}
 
 
 def _describe_object(value: Any) -> dict[str, str]:
@@ -86,6 +117,24 @@ def probe_call(ns: Mapping[str, Any], target: str, args: list[Any] | None = None
     convert = _as_tensor if tensors else (lambda v: v)
     result = function(*[convert(a) for a in args or []],
                       **{k: convert(v) for k, v in (kwargs or {}).items()})
+    return to_wire(result)
+
+
+def probe_call_tables(ns: Mapping[str, Any], target: str, tables: list[str],
+                      args: list[Any] | None = None,
+                      kwargs: dict[str, Any] | None = None) -> Any:
+    """Call ``target(*frames, *args, **kwargs)`` with the judge's tables as pandas DataFrames.
+
+    Tables travel as CSV text and are parsed here with ``pandas.read_csv``
+    (never pickles). DataFrames in the result come back as
+    ``{"__frame__": {"columns", "dtypes", "values"}}`` (see ``to_wire``).
+    """
+    import io
+
+    import pandas as pd
+
+    frames = [pd.read_csv(io.StringIO(text)) for text in tables]
+    result = _resolve(ns, target)(*frames, *(args or []), **(kwargs or {}))
     return to_wire(result)
 
 
@@ -367,6 +416,7 @@ def _layer_summary(layer: Any, output_shape: list[Any] | None) -> dict[str, Any]
 PROBES: dict[str, Callable[..., Any]] = {
     "call": probe_call,
     "call_update": probe_call_update,
+    "call_tables": probe_call_tables,
     "saved_layer": probe_saved_layer,
     "train_loop": probe_train_loop,
     "model_losses": probe_model_losses,
