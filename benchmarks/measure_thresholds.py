@@ -8,11 +8,13 @@ margin. The held-out labels stay in this process, as in grading.
 Usage:
     .venv/bin/python benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 5
     .venv/bin/python benchmarks/measure_thresholds.py 04_weight_decay --seeds 10
+    .venv/bin/python benchmarks/measure_thresholds.py 05_kaggle_house --seeds 6
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import time
 from collections.abc import Callable
@@ -108,12 +110,76 @@ def measure_perceptron(client: RunnerClient, settings: AssignmentProfile, seed: 
                 np.argmax(overfit["outputs"], axis=1) == y_train[:64]))}
 
 
+def _house_reference() -> Any:
+    """The 05 judge's own metric and ground truth (graders/05_kaggle_house/reference.py)."""
+    path = find_course_root() / "graders" / "05_kaggle_house" / "reference.py"
+    spec = importlib.util.spec_from_file_location("kaggle_reference", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the 05 grader reference from {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _house_tables(settings: AssignmentProfile) -> Any:
+    return course_datasets.kaggle_house.load_data()
+
+
+def _house_features(client: RunnerClient, train: Any, test: Any) -> tuple[np.ndarray, ...]:
+    result = client.probe("call_tables", target="preprocess",
+                          tables=[train.to_csv(index=False), test.to_csv(index=False)])
+    return tuple(client.frame(part, "preprocess").values.astype("float32") for part in result)
+
+
+def _house_score(client: RunnerClient, settings: AssignmentProfile, model: str, seed: int,
+                 x_train: np.ndarray, prices: np.ndarray, x_test: np.ndarray,
+                 test_prices: np.ndarray) -> float:
+    recipe = dict(settings.recipe[model]) | {"seed": seed}
+    log_target = recipe.pop("log_target")
+    result = client.probe("fit_predict", builder=f"get_{model}", recipe=recipe,
+                          x_train=x_train,
+                          y_train=(np.log(prices) if log_target else prices).astype("float32"),
+                          x_test=x_test)
+    outputs = result["outputs"]
+    score: float = _house_reference().log_rmse(
+        test_prices, np.exp(np.minimum(outputs, 50.0)) if log_target else outputs)
+    return score
+
+
+def measure_kaggle_house(client: RunnerClient, settings: AssignmentProfile, seed: int,
+                         data: Any) -> Metrics:
+    """The graders' held-out score for both models, and the book's 5-fold cross-validation."""
+    train, test = data
+    kept, held_out = course_datasets.kaggle_house.split_holdout(
+        train, settings.recipe["holdout"], seed)
+    x_kept, x_held = _house_features(client, kept, held_out.drop(columns=["SalePrice"]))
+    metrics = {}
+    for model in ("net", "mlp"):
+        metrics[f"holdout_log_rmse({model})"] = _house_score(
+            client, settings, model, seed, x_kept, kept["SalePrice"].to_numpy("float64"), x_held,
+            held_out["SalePrice"].to_numpy("float64"))
+    # d2l's 5-fold cross-validation: features of both tables, contiguous folds of n // 5 rows.
+    x_all, _ = _house_features(client, train, test)
+    prices = train["SalePrice"].to_numpy("float64")
+    fold = len(train) // 5
+    for model in ("net", "mlp"):
+        scores = []
+        for i in range(5):
+            valid = np.zeros(len(train), dtype=bool)
+            valid[i * fold:(i + 1) * fold] = True
+            scores.append(_house_score(client, settings, model, seed, x_all[~valid],
+                                       prices[~valid], x_all[valid], prices[valid]))
+        metrics[f"5fold_valid_log_rmse({model})"] = float(np.mean(scores))
+    return metrics
+
+
 #: Assignment id → (loads the data once or None, measures one seed).
 MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
                           Callable[[RunnerClient, AssignmentProfile, int, Any], Metrics]]] = {
     "01_perceptron": (_scaled_fashion_mnist, measure_perceptron),
     "03_dropout": (_fashion_mnist, measure_dropout),
     "04_weight_decay": (None, measure_weight_decay),
+    "05_kaggle_house": (_house_tables, measure_kaggle_house),
 }
 
 

@@ -434,3 +434,20 @@ def test_kaggle_house_from_mirror(use_mirror: Path) -> None:
     assert train.shape == (1460, 81)
     assert test.shape == (1459, 80)
     assert (train.columns[0], train.columns[-1]) == ("Id", "SalePrice")
+
+
+def test_kaggle_house_holdout_is_a_seeded_disjoint_split() -> None:
+    """split_holdout keeps back exactly `size` houses, the same ones for the same seed,
+    keeps the original order on both sides, and refuses sizes that leave a side empty."""
+    train = pd.DataFrame({"Id": range(1, 101), "SalePrice": range(100)})
+    kept, held = kaggle_house.split_holdout(train, 20, seed=7)
+    assert (len(kept), len(held)) == (80, 20)
+    assert set(kept["Id"]).isdisjoint(held["Id"])
+    assert list(held["Id"]) == sorted(held["Id"])
+    assert list(kept["Id"]) == sorted(kept["Id"])
+    again, _ = kaggle_house.split_holdout(train, 20, seed=7)
+    other, _ = kaggle_house.split_holdout(train, 20, seed=8)
+    assert kept.equals(again)
+    assert not kept.equals(other)
+    with pytest.raises(ValueError, match="between 1 and 99"):
+        kaggle_house.split_holdout(train, 100, seed=7)

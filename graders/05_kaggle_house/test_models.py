@@ -1,0 +1,77 @@
+"""Hidden checks of get_net and get_mlp (cells test_linear_model, test_mlp).
+
+The judge fits the student's whole pipeline (preprocess + model, trained by the
+judge's recipe) on the training houses minus a held-out slice, has it price the
+slice, and scores those prices here: the slice's prices never reach the runner.
+"""
+
+import numpy as np
+import pytest
+from reference import log_rmse
+
+
+def _affine_gap(runner, builder, rng, width=20):
+    """How far builder()'s output is from affine: f(a·x1 + (1-a)·x2) vs a·f(x1) + (1-a)·f(x2)."""
+    x1, x2 = rng.normal(size=(2, width))
+    inputs = np.stack([x1, x2, 0.3 * x1 + 0.7 * x2]).astype("float32")
+    result = runner.probe("model_losses", builder=builder, inputs=inputs)
+    out = runner.array(result["outputs"], f"{builder}()(X)")
+    assert out.shape == (3, 1), f"{builder}() trên X kích thước (3, {width}) phải cho (3, 1), nhận được {out.shape}."
+    sizes = sum(int(np.size(w)) for w in result["weights"])
+    mixed = 0.3 * out[0, 0] + 0.7 * out[1, 0]
+    return abs(out[2, 0] - mixed) / (abs(mixed) + 1e-3), sizes
+
+
+def _holdout_score(runner, profile, features_of, holdout, model):
+    kept, held_out = holdout
+    train_features, test_features = features_of(kept, held_out.drop(columns=["SalePrice"]))
+    assert train_features.columns == test_features.columns, (
+        "preprocess phải cho hai bảng cùng cột để mô hình dự đoán được.")
+    recipe = dict(profile.recipe[model]) | {"seed": profile.recipe["seed"]}
+    prices = kept["SalePrice"].to_numpy("float64")
+    target = np.log(prices) if recipe.pop("log_target") else prices
+    result = runner.probe("fit_predict", builder=f"get_{model}", recipe=recipe,
+                          x_train=train_features.values.astype("float32"),
+                          y_train=target.astype("float32"),
+                          x_test=test_features.values.astype("float32"))
+    outputs = runner.array(result["outputs"], f"get_{model}() sau khi huấn luyện")
+    assert outputs.shape == (len(held_out), 1), (
+        f"Dự đoán cho {len(held_out)} căn phải có kích thước ({len(held_out)}, 1), nhận được {outputs.shape}.")
+    predictions = np.exp(np.minimum(outputs, 50.0)) if profile.recipe[model]["log_target"] else outputs
+    assert np.isfinite(predictions).all(), "Mô hình dự đoán ra NaN hoặc vô hạn sau khi huấn luyện."
+    return log_rmse(held_out["SalePrice"], predictions)
+
+
+@pytest.mark.check(cell="test_linear_model", points=1)
+def test_linear_net_is_affine(runner, rng):
+    """get_net() là hồi quy tuyến tính: một tầng Dense(1), d + 1 tham số, đầu ra affine theo đầu vào."""
+    gap, sizes = _affine_gap(runner, "get_net", rng)
+    assert sizes == 21, f"Với 20 đặc trưng, hồi quy tuyến tính có 21 tham số, get_net() có {sizes}."
+    assert gap < 1e-4, "Đầu ra của get_net() không tuyến tính (affine) theo đầu vào: đừng thêm hàm kích hoạt."
+
+
+@pytest.mark.check(cell="test_linear_model", points=2)
+def test_linear_pipeline_prices_unseen_houses(runner, profile, features_of, holdout):
+    """Trình chấm huấn luyện preprocess + get_net() theo công thức của sách và chấm log-RMSE trên các căn nhà giữ lại."""
+    score = _holdout_score(runner, profile, features_of, holdout, "net")
+    limit = profile.thresholds["linear_holdout_log_rmse"]
+    assert score <= limit, (
+        f"log-RMSE trên {profile.recipe['holdout']} căn nhà giữ lại là {score:.4f}, cần ≤ {limit}.")
+
+
+@pytest.mark.check(cell="test_mlp", points=1)
+def test_mlp_is_not_affine(runner, rng):
+    """get_mlp() có tầng ẩn với hàm kích hoạt phi tuyến, nên không suy biến thành mô hình tuyến tính."""
+    gap, sizes = _affine_gap(runner, "get_mlp", rng)
+    assert sizes > 21, f"get_mlp() chỉ có {sizes} tham số với 20 đặc trưng: cần ít nhất một tầng ẩn."
+    assert gap > 1e-3, ("get_mlp() cho đầu ra affine theo đầu vào: các tầng Dense không có hàm kích "
+                        "hoạt xếp chồng vẫn chỉ là một mô hình tuyến tính.")
+
+
+@pytest.mark.check(cell="test_mlp", points=2)
+def test_mlp_pipeline_prices_unseen_houses(runner, profile, features_of, holdout):
+    """Trình chấm huấn luyện preprocess + get_mlp() trên log giá và chấm log-RMSE trên các căn nhà giữ lại."""
+    score = _holdout_score(runner, profile, features_of, holdout, "mlp")
+    limit = profile.thresholds["mlp_holdout_log_rmse"]
+    assert score <= limit, (
+        f"log-RMSE trên {profile.recipe['holdout']} căn nhà giữ lại là {score:.4f}, cần ≤ {limit}.")
