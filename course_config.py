@@ -180,7 +180,67 @@ KAGGLE_HOUSE = Assignment(
     },
 )
 
+_CNN_SEED = 20261127
+
+CNN = Assignment(
+    id="06_cnn",
+    title="Bài 6: Mạng nơ-ron tích chập, từ phép tương quan chéo đến NiN",
+    points=23,
+    profiles={
+        "cpu": AssignmentProfile(
+            # Small inputs from the offline subset: LeNet at its own 28 px, VGG narrowed to
+            # three blocks at 28 px for one epoch. Adam, because sigmoid LeNet with the book's
+            # SGD(0.9) often sits at chance for several epochs (CONTENT.md section 7).
+            recipe={
+                "data": "subset",
+                "seed": _CNN_SEED,
+                "lenet": {"builder": "lenet", "optimizer": "adam", "learning_rate": 0.003,
+                          "epochs": 10, "batch_size": 64},
+                "vgg": {"builder": "vgg", "kwargs": {"conv_arch": [[1, 16], [1, 32], [2, 64]]},
+                        "optimizer": "adam", "learning_rate": 0.001, "epochs": 1,
+                        "batch_size": 128},
+            },
+            thresholds={"lenet_test_accuracy": 0.73, "vgg_test_accuracy": 0.69},
+            limits=Limits(memory_mb=8192, cell_seconds=60, probe_seconds=180,
+                          submission_seconds=900),
+            measured=(
+                "2026-11-26, 2-core CPU, TF 2.21 / Keras 3.15: "
+                "`benchmarks/measure_thresholds.py 06_cnn --profile cpu --seeds 8` (reference "
+                "solution, this recipe, seeds 1-8, 1,226 held-out mirror images). LeNet: mean "
+                "0.782, std 0.015, min 0.760, max 0.808. Narrow VGG: mean 0.747, std 0.017, "
+                "min 0.719, max 0.770. Thresholds = worst seed - 0.03: 0.73 and 0.69. About "
+                "17-23 s per seed for both networks. AlexNet and NiN are graded on structure "
+                "only (training them at the book's 224 px needs a GPU)."
+            ),
+        ),
+        "gpu": AssignmentProfile(
+            # The book's recipes (d2l v0.17): LeNet SGD(0.9), batch 256; VGG-11 with channels
+            # divided by 4 at 224 px, SGD(0.05), batch 128; 10 epochs on the full data.
+            recipe={
+                "data": "full",
+                "seed": _CNN_SEED,
+                "lenet": {"builder": "lenet", "optimizer": "sgd", "learning_rate": 0.9,
+                          "epochs": 10, "batch_size": 256},
+                "vgg": {"builder": "vgg",
+                        "kwargs": {"conv_arch": [[1, 16], [1, 32], [2, 64], [2, 128], [2, 128]]},
+                        "optimizer": "sgd", "learning_rate": 0.05, "epochs": 10,
+                        "batch_size": 128, "resize": 224},
+            },
+            thresholds={"lenet_test_accuracy": 0.75, "vgg_test_accuracy": 0.88},
+            limits=Limits(memory_mb=32768, cell_seconds=120, probe_seconds=1800,
+                          submission_seconds=3600),
+            measured=(
+                "NOT MEASURED: no GPU was lent and the offline mirror holds only the 8,226-image "
+                "subset. 0.75 and 0.88 are ../shared/CONTENT.md section 10 (3-5 points under "
+                "the accuracies reported for the book's recipes: LeNet about 0.78-0.82, "
+                "VGG-small about 0.92). Measure with benchmarks/measure_thresholds.py 06_cnn "
+                "--profile gpu and replace."
+            ),
+        ),
+    },
+)
+
 COURSE = Course(
     title="Đắm mình vào Học Sâu với Keras 3",
-    assignments=(PERCEPTRON, ACTIVATIONS, DROPOUT, WEIGHT_DECAY, KAGGLE_HOUSE),
+    assignments=(PERCEPTRON, ACTIVATIONS, DROPOUT, WEIGHT_DECAY, KAGGLE_HOUSE, CNN),
 )

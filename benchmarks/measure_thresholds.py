@@ -9,6 +9,7 @@ Usage:
     .venv/bin/python benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 5
     .venv/bin/python benchmarks/measure_thresholds.py 04_weight_decay --seeds 10
     .venv/bin/python benchmarks/measure_thresholds.py 05_kaggle_house --seeds 6
+    .venv/bin/python benchmarks/measure_thresholds.py 06_cnn --profile cpu --seeds 8
 """
 
 from __future__ import annotations
@@ -173,6 +174,22 @@ def measure_kaggle_house(client: RunnerClient, settings: AssignmentProfile, seed
     return metrics
 
 
+def measure_cnn(client: RunnerClient, settings: AssignmentProfile, seed: int,
+                data: Any) -> Metrics:
+    """Each trained network of 06_cnn, with the profile's recipe and this seed."""
+    (x_train, y_train), (x_test, y_test) = data
+    metrics = {}
+    for network in ("lenet", "vgg"):
+        recipe = dict(settings.recipe[network])
+        builder, kwargs = recipe.pop("builder"), recipe.pop("kwargs", {})
+        recipe |= {"seed": seed, "scale": 1 / 255, "channel_axis": True}
+        result = client.probe("fit_predict", builder=builder, kwargs=kwargs, recipe=recipe,
+                              x_train=x_train, y_train=y_train.astype("int32"), x_test=x_test)
+        metrics[f"{network}_test_accuracy"] = float(
+            np.mean(np.argmax(result["outputs"], axis=1) == y_test))
+    return metrics
+
+
 #: Assignment id → (loads the data once or None, measures one seed).
 MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
                           Callable[[RunnerClient, AssignmentProfile, int, Any], Metrics]]] = {
@@ -180,6 +197,7 @@ MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
     "03_dropout": (_fashion_mnist, measure_dropout),
     "04_weight_decay": (None, measure_weight_decay),
     "05_kaggle_house": (_house_tables, measure_kaggle_house),
+    "06_cnn": (_fashion_mnist, measure_cnn),
 }
 
 

@@ -12,7 +12,8 @@ def test_repository_config_loads(layout):
     both profiles and the provenance of its thresholds."""
     course = layout.course()
     assert [a.id for a in course.assignments] == [
-        "01_perceptron", "02_activations", "03_dropout", "04_weight_decay", "05_kaggle_house"]
+        "01_perceptron", "02_activations", "03_dropout", "04_weight_decay", "05_kaggle_house",
+        "06_cnn"]
     for assignment in course.assignments:
         for name in ("cpu", "gpu"):
             assert assignment.profile(name).measured, f"{assignment.id}/{name} lacks provenance"

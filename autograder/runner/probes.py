@@ -138,22 +138,41 @@ def probe_call_tables(ns: Mapping[str, Any], target: str, tables: list[str],
     return to_wire(result)
 
 
-def probe_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
+def probe_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray | list[np.ndarray],
                 calls: list[dict[str, Any]], init_args: list[Any] | None = None,
-                init_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+                init_kwargs: dict[str, Any] | None = None,
+                weights: list[np.ndarray] | None = None) -> dict[str, Any]:
     """Build ``target(*init_args, **init_kwargs)`` once and call it once per entry of ``calls``.
 
     Each entry holds the keyword arguments of one call (``{}`` for a bare call).
-    Returns the outputs, the layer's ``get_config()`` and its class ancestry.
+    ``inputs`` is one array for every call, or one array per call. With
+    ``weights``, the layer is built on the first input and ``set_weights(weights)``
+    runs before the calls. Returns the outputs, the layer's weights after the
+    calls (name, trainable, value, in ``get_weights`` order), its ``get_config()``
+    and its class ancestry.
     """
     import tensorflow as tf
 
     layer = _resolve(ns, target)(*(init_args or []), **(init_kwargs or {}))
-    x = tf.constant(inputs)
-    outputs = [to_wire(layer(x, **call)) for call in calls]
+    per_call = inputs if isinstance(inputs, list) else [inputs] * len(calls)
+    if len(per_call) != len(calls):
+        raise ValueError(f"probe `layer` needs one input per call. Received: {len(per_call)} "
+                         f"inputs for {len(calls)} calls")
+    if weights is not None:
+        layer(tf.constant(per_call[0]))
+        layer.set_weights(weights)
+    outputs = [to_wire(layer(tf.constant(x), **call)) for x, call in zip(per_call, calls,
+                                                                         strict=True)]
     get_config = getattr(layer, "get_config", None)
     config = to_wire(get_config()) if callable(get_config) else None
-    return {"outputs": outputs, "config": config, "ancestry": _ancestry(layer)}
+    return {"outputs": outputs, "weights": _weights(layer), "config": config,
+            "ancestry": _ancestry(layer)}
+
+
+def _weights(layer: Any) -> list[dict[str, Any]]:
+    """A layer's variables in ``get_weights`` order: short name, trainable flag, value."""
+    return [{"name": str(getattr(v, "name", ""))[:200], "trainable": bool(v.trainable),
+             "value": np.asarray(v.numpy())} for v in getattr(layer, "weights", [])]
 
 
 def probe_gradient(ns: Mapping[str, Any], target: str, x: np.ndarray, upstream: np.ndarray,
@@ -317,7 +336,8 @@ def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any
     """Train ``builder(**kwargs)`` with the judge's recipe and predict ``x_test``.
 
     The recipe fixes seed, optimizer, learning rate, loss (``sparse_ce_logits``,
-    the default, or ``mse``), epochs, batch size and input scaling; the student
+    the default, or ``mse``), epochs, batch size, input scaling and (``resize``)
+    the image size the book trains a network at; the student
     supplies only the model. Labels of ``x_test`` are never sent here. Returns
     the model's outputs on ``x_test`` (logits for a classifier), the loss per
     epoch and the trained weights.
@@ -335,9 +355,19 @@ def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any
     )
     scale = float(recipe.get("scale", 1.0))
     prepare = _image_preparer(scale, bool(recipe.get("channel_axis", False)))
-    history = model.fit(prepare(x_train), y_train, epochs=int(recipe["epochs"]),
-                        batch_size=int(recipe["batch_size"]), shuffle=True, verbose=0)
-    outputs = model.predict(prepare(x_test), batch_size=1024, verbose=0)
+    batch_size = int(recipe["batch_size"])
+    if recipe.get("resize"):
+        # The book's resized inputs (e.g. 224 px for AlexNet) do not fit in memory all at
+        # once for the full data set: resize batch by batch in a tf.data pipeline.
+        train = _resized_batches(prepare(x_train), y_train, int(recipe["resize"]), batch_size,
+                                 shuffle_seed=int(recipe["seed"]))
+        history = model.fit(train, epochs=int(recipe["epochs"]), verbose=0)
+        test = _resized_batches(prepare(x_test), None, int(recipe["resize"]), 256)
+        outputs = model.predict(test, verbose=0)
+    else:
+        history = model.fit(prepare(x_train), y_train, epochs=int(recipe["epochs"]),
+                            batch_size=batch_size, shuffle=True, verbose=0)
+        outputs = model.predict(prepare(x_test), batch_size=1024, verbose=0)
     return {"outputs": np.asarray(outputs, dtype="float32"),
             "loss_history": [float(v) for v in history.history.get("loss", [])],
             "weights": [np.asarray(w) for w in model.get_weights()]}
@@ -387,6 +417,23 @@ def _spy_model(input_shape: tuple[int, ...]) -> Any:
     spy(np.zeros((1, *input_shape), dtype="float32"))
     spy.seen_training.clear()
     return spy
+
+
+def _resized_batches(images: np.ndarray, labels: np.ndarray | None, size: int,
+                     batch_size: int, shuffle_seed: int | None = None) -> Any:
+    """A tf.data pipeline of batches resized to ``size`` x ``size`` (``resize_with_pad``)."""
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
+    if shuffle_seed is not None:
+        data = data.shuffle(len(images), seed=shuffle_seed, reshuffle_each_iteration=True)
+
+    def resize(x: Any, *y: Any) -> Any:
+        resized = tf.image.resize_with_pad(x, size, size)
+        return (resized, *y) if y else resized
+
+    return data.batch(batch_size).map(resize, num_parallel_calls=tf.data.AUTOTUNE) \
+        .prefetch(tf.data.AUTOTUNE)
 
 
 def _image_preparer(scale: float, channel_axis: bool) -> Callable[[np.ndarray], np.ndarray]:

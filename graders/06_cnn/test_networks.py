@@ -1,0 +1,101 @@
+"""Hidden checks of the networks (cells test_lenet, test_alexnet, test_vgg, test_nin):
+per-layer output shapes (observed by running zeros through the layers) and exact
+parameter counts at the book's input sizes for batch sizes 1 and 3, block structure, and
+accuracy on held-out images after the judge trains the network with its own recipe."""
+
+import numpy as np
+import pytest
+from reference import VGG11
+
+
+def _accuracy(runner, profile, fashion_mnist, network):
+    """Train `network` with the profile's recipe; accuracy on labels the runner never sees."""
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    recipe = dict(profile.recipe[network])
+    builder, kwargs = recipe.pop("builder"), recipe.pop("kwargs", {})
+    recipe |= {"seed": profile.recipe["seed"], "scale": 1 / 255, "channel_axis": True}
+    result = runner.probe("fit_predict", builder=builder, kwargs=kwargs, recipe=recipe,
+                          x_train=x_train, y_train=y_train.astype("int32"), x_test=x_test)
+    logits = runner.array(result["outputs"], f"{builder}() sau khi huấn luyện")
+    assert logits.shape == (len(y_test), 10), (
+        f"{builder}() phải cho 10 logit cho mỗi ảnh, nhận được kích thước {logits.shape}.")
+    accuracy = float(np.mean(np.argmax(logits, axis=1) == y_test))
+    limit = profile.thresholds[f"{network}_test_accuracy"]
+    assert accuracy >= limit, (
+        f"Sau khi trình chấm huấn luyện {builder}() ({recipe['epochs']} epoch), độ chính xác trên "
+        f"{len(y_test)} ảnh kiểm tra là {accuracy:.3f}, cần ≥ {limit}.")
+
+
+def _activations(info):
+    return [(layer["config"] or {}).get("activation") for layer in info["layers"]
+            if layer["class"] in ("Conv2D", "Dense")]
+
+
+@pytest.mark.check(cell="test_lenet", points=2)
+def test_lenet_layers(layer_table):
+    """LeNet: đúng các tầng, kích thước đầu ra NHWC và 61.706 tham số, với batch 1 và 3; sigmoid trừ tầng cuối."""
+    layer_table("lenet", 1)
+    info = layer_table("lenet", 3)
+    assert _activations(info) == ["sigmoid"] * 4 + ["linear"], (
+        f"Hàm kích hoạt của các tầng Conv2D/Dense là {_activations(info)}: LeNet của sách dùng "
+        "sigmoid (activation='sigmoid'), tầng cuối không có hàm kích hoạt (logit).")
+
+
+@pytest.mark.check(cell="test_lenet", points=2)
+def test_lenet_accuracy(runner, profile, fashion_mnist):
+    """Trình chấm tự huấn luyện lenet() và đo độ chính xác trên ảnh kiểm tra."""
+    _accuracy(runner, profile, fashion_mnist, "lenet")
+
+
+@pytest.mark.check(cell="test_alexnet", points=2)
+def test_alexnet_layers(layer_table):
+    """AlexNet trên ảnh 224×224×1: đúng các tầng, kích thước đầu ra và 46.764.746 tham số, với batch 1 và 3."""
+    layer_table("alexnet", 1)
+    layer_table("alexnet", 3)
+
+
+@pytest.mark.check(cell="test_vgg", points=1)
+def test_vgg_block(runner):
+    """vgg_block(2, 8): hai Conv2D 3×3 'same' giữ nguyên cao/rộng, rồi MaxPooling2D 2×2 bước 2 chia đôi."""
+    info = runner.probe("describe", builder="vgg_block", input_shape=[3, 12, 12, 4],
+                        kwargs={"num_convs": 2, "num_channels": 8})
+    got = [(layer["class"], tuple(layer["output_shape"])) for layer in info["layers"]]
+    want = [("Conv2D", (3, 12, 12, 8)), ("Conv2D", (3, 12, 12, 8)), ("MaxPooling2D", (3, 6, 6, 8))]
+    assert got == want, f"vgg_block(2, 8) trên (3, 12, 12, 4) cho các tầng {got}, cần {want}."
+    assert info["params"] == 880, f"vgg_block(2, 8) với 4 kênh vào có {info['params']} tham số, cần 880."
+    assert _activations(info) == ["relu", "relu"], f"Các Conv2D của khối VGG dùng ReLU, nhận được {_activations(info)}."
+
+
+@pytest.mark.check(cell="test_vgg", points=2)
+def test_vgg11_layers(layer_table):
+    """vgg(conv_arch) với kiến trúc VGG-11 trên ảnh 224×224×1: năm khối, phần đầu Dense, 128.806.154 tham số."""
+    layer_table("vgg", 1, {"conv_arch": VGG11})
+    layer_table("vgg", 3, {"conv_arch": VGG11})
+
+
+@pytest.mark.check(cell="test_vgg", points=1)
+def test_vgg_accuracy(runner, profile, fashion_mnist):
+    """Trình chấm tự huấn luyện một VGG hẹp (conv_arch nhỏ) và đo độ chính xác trên ảnh kiểm tra."""
+    _accuracy(runner, profile, fashion_mnist, "vgg")
+
+
+@pytest.mark.check(cell="test_nin", points=1)
+def test_nin_block(runner):
+    """nin_block: một Conv2D với kích thước/bước/đệm cho trước, rồi hai Conv2D 1×1, tất cả ReLU."""
+    info = runner.probe("describe", builder="nin_block", input_shape=[3, 9, 9, 2],
+                        kwargs={"num_channels": 5, "kernel_size": 3, "strides": 2,
+                                "padding": "valid"})
+    got = [(layer["class"], tuple(layer["output_shape"])) for layer in info["layers"]]
+    want = [("Conv2D", (3, 4, 4, 5))] * 3
+    assert got == want, f"nin_block(5, 3, 2, 'valid') trên (3, 9, 9, 2) cho các tầng {got}, cần {want}."
+    kernels = [tuple((layer["config"] or {}).get("kernel_size", ())) for layer in info["layers"]]
+    assert kernels == [(3, 3), (1, 1), (1, 1)], f"Kích thước hạt nhân là {kernels}, cần [(3, 3), (1, 1), (1, 1)]."
+    assert info["params"] == 155, f"nin_block(5, 3, 2, 'valid') với 2 kênh vào có {info['params']} tham số, cần 155."
+    assert _activations(info) == ["relu"] * 3, f"Các Conv2D của khối NiN dùng ReLU, nhận được {_activations(info)}."
+
+
+@pytest.mark.check(cell="test_nin", points=2)
+def test_nin_layers(layer_table):
+    """NiN trên ảnh 224×224×1: đúng các tầng, kích thước đầu ra và 1.992.166 tham số, với batch 1 và 3."""
+    layer_table("nin", 1)
+    layer_table("nin", 3)
