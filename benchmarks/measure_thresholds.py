@@ -10,6 +10,7 @@ Usage:
     .venv/bin/python benchmarks/measure_thresholds.py 04_weight_decay --seeds 10
     .venv/bin/python benchmarks/measure_thresholds.py 05_kaggle_house --seeds 6
     .venv/bin/python benchmarks/measure_thresholds.py 06_cnn --profile cpu --seeds 8
+    .venv/bin/python benchmarks/measure_thresholds.py 07_modern_cnn --profile cpu --seeds 8
 """
 
 from __future__ import annotations
@@ -176,12 +177,12 @@ def measure_kaggle_house(client: RunnerClient, settings: AssignmentProfile, seed
 
 def measure_cnn(client: RunnerClient, settings: AssignmentProfile, seed: int,
                 data: Any) -> Metrics:
-    """Each trained network of 06_cnn, with the profile's recipe and this seed."""
+    """Each network the 06_cnn or 07_modern_cnn judge trains, with the profile's recipe."""
     (x_train, y_train), (x_test, y_test) = data
     metrics = {}
-    for network in ("lenet", "vgg"):
+    for network in [key for key in ("lenet", "vgg", "bn_lenet") if key in settings.recipe]:
         recipe = dict(settings.recipe[network])
-        builder, kwargs = recipe.pop("builder"), recipe.pop("kwargs", {})
+        builder, kwargs = recipe.pop("builder", network), recipe.pop("kwargs", {})
         recipe |= {"seed": seed, "scale": 1 / 255, "channel_axis": True}
         result = client.probe("fit_predict", builder=builder, kwargs=kwargs, recipe=recipe,
                               x_train=x_train, y_train=y_train.astype("int32"), x_test=x_test)
@@ -198,6 +199,7 @@ MEASURES: dict[str, tuple[Callable[[AssignmentProfile], Any] | None,
     "04_weight_decay": (None, measure_weight_decay),
     "05_kaggle_house": (_house_tables, measure_kaggle_house),
     "06_cnn": (_fashion_mnist, measure_cnn),
+    "07_modern_cnn": (_fashion_mnist, measure_cnn),
 }
 
 
@@ -206,6 +208,8 @@ def main() -> None:
     parser.add_argument("assignment", choices=sorted(MEASURES))
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=1,
+                        help="first seed (a long series can be split across runners)")
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's epochs")
     args = parser.parse_args()
 
@@ -220,7 +224,7 @@ def main() -> None:
     runs: list[Metrics] = []
     with RunnerClient(_code_cells(nb), settings.limits) as client:
         client.start()
-        for seed in range(1, args.seeds + 1):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             started = time.monotonic()
             runs.append(measure(client, settings, seed, data))
             shown = ", ".join(f"{k} {v:.4g}" for k, v in runs[-1].items())

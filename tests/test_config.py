@@ -13,7 +13,7 @@ def test_repository_config_loads(layout):
     course = layout.course()
     assert [a.id for a in course.assignments] == [
         "01_perceptron", "02_activations", "03_dropout", "04_weight_decay", "05_kaggle_house",
-        "06_cnn"]
+        "06_cnn", "07_modern_cnn"]
     for assignment in course.assignments:
         for name in ("cpu", "gpu"):
             assert assignment.profile(name).measured, f"{assignment.id}/{name} lacks provenance"

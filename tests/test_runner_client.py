@@ -135,6 +135,15 @@ _KERAS_CELLS = (
     "def regularized():\n"
     "    return keras.Sequential([keras.layers.Dense(\n"
     "        1, kernel_regularizer=keras.regularizers.L2(0.5))])",
+    "class Shift(keras.layers.Layer):\n"
+    "    def build(self, input_shape):\n"
+    "        self.offset = self.add_weight(name='offset', shape=(input_shape[-1],),\n"
+    "                                      initializer='zeros')\n"
+    "        self.calls = self.add_weight(name='calls', shape=(), initializer='zeros',\n"
+    "                                     trainable=False)\n"
+    "    def call(self, inputs):\n"
+    "        self.calls.assign_add(1.0)\n"
+    "        return inputs + self.offset",
     "def flat_classifier():\n"
     "    return keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10)])",
 )
@@ -227,3 +236,19 @@ def test_fit_predict_resizes_images_batch_by_batch(keras_runner):
     assert result["outputs"].shape == (3, 10)
     assert result["weights"][0].shape == (8 * 8, 10)
     assert len(result["loss_history"]) == 1
+
+
+def test_layer_probe_sets_weights_and_takes_one_input_per_call(keras_runner):
+    """With `weights`, the layer is built on the first input and its weights set before the
+    calls; each call gets its own input, and the weights come back by name after the calls."""
+    inputs = [np.zeros((2, 3), dtype="float32"), np.ones((2, 3), dtype="float32")]
+    result = keras_runner.probe("layer", target="Shift", inputs=inputs, calls=[{}, {}],
+                                weights=[np.array([1.0, 2.0, 3.0], dtype="float32"),
+                                         np.array(10.0, dtype="float32")])
+    np.testing.assert_array_equal(result["outputs"][0], [[1.0, 2.0, 3.0]] * 2)
+    np.testing.assert_array_equal(result["outputs"][1], [[2.0, 3.0, 4.0]] * 2)
+    assert [(w["name"], w["trainable"]) for w in result["weights"]] == [
+        ("offset", True), ("calls", False)]
+    assert float(result["weights"][1]["value"]) == 12.0  # the build call ran before set_weights
+    with pytest.raises(StudentCodeError, match="one input per call"):
+        keras_runner.probe("layer", target="Shift", inputs=inputs, calls=[{}])

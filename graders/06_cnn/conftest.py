@@ -4,6 +4,7 @@ import pytest
 from reference import NETWORKS
 
 import course_datasets
+from autograder.judge.layer_tables import check_layer_table
 
 
 @pytest.fixture(scope="session")
@@ -14,24 +15,11 @@ def fashion_mnist(judge):
 
 @pytest.fixture
 def layer_table(runner):
-    """`layer_table(builder, batch, kwargs)`: the student's model described layer by layer,
-    checked against the book's table for `builder` (see reference.NETWORKS)."""
+    """`layer_table(builder, batch, kwargs)`: the student's model checked layer by layer
+    against the book's table for `builder` (see reference.NETWORKS)."""
 
-    def describe(builder, batch, kwargs=None, network=None):
-        input_shape, expected, params = NETWORKS[network or builder]
-        info = runner.probe("describe", builder=builder, input_shape=[batch, *input_shape],
-                            kwargs=kwargs or {})
-        got = [(layer["class"], tuple(layer["output_shape"] or ())) for layer in info["layers"]]
-        want = [(name, (batch, *shape)) for name, shape in expected]
-        where = f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})"
-        for position, (have, need) in enumerate(zip(got, want, strict=False)):
-            assert have == need, (
-                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {need[0]} cho "
-                f"{need[1]} (NHWC: batch, cao, rộng, kênh).")
-        assert len(got) == len(want), (
-            f"{where} có {len(got)} tầng, cần {len(want)}: {[name for name, _ in want]}.")
-        assert info["params"] == params, (
-            f"{where} có {info['params']:,} tham số, cần {params:,}.")
-        return info
+    def describe(builder, batch, kwargs=None):
+        input_shape, expected, params = NETWORKS[builder]
+        return check_layer_table(runner, builder, batch, input_shape, expected, params, kwargs)
 
     return describe

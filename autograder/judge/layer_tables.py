@@ -1,0 +1,54 @@
+"""A judge-side check shared by graders: a model's layers against the book's table.
+
+TRUSTED SIDE. The runner passes zeros through the student's ``keras.Sequential``
+layer by layer (probe ``describe``), so output shapes are observed rather than
+declared; this module compares them, the layer classes and the parameter count
+with the expected table and raises ``AssertionError`` with a Vietnamese message
+for the student.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograder.judge.client import RunnerClient
+
+__all__ = ["LayerRow", "check_layer_table"]
+
+#: (layer class name, output shape without the batch axis)
+LayerRow = tuple[str, tuple[int, ...]]
+
+
+def check_layer_table(runner: RunnerClient, builder: str, batch: int,
+                      input_shape: Sequence[int], expected: Sequence[LayerRow], params: int,
+                      kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Describe ``builder(**kwargs)`` on zeros of shape ``(batch, *input_shape)`` and compare.
+
+    Returns:
+        The ``describe`` result (layers with their configs), for further checks.
+
+    Raises:
+        AssertionError: naming the first layer whose class or output shape
+            differs, a different number of layers, or a different parameter count.
+    """
+    info = runner.probe("describe", builder=builder, input_shape=[batch, *input_shape],
+                        kwargs=kwargs or {})
+    layers = info.get("layers") if isinstance(info, dict) else None
+    if not isinstance(layers, list):
+        raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
+    got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ())) for layer in layers]
+    want = [(name, (batch, *shape)) for name, shape in expected]
+    where = f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})"
+    # Explicit raises, not `assert`: the verdict must not depend on python -O.
+    for position, (have, need) in enumerate(zip(got, want, strict=False)):
+        if have != need:
+            raise AssertionError(
+                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {need[0]} "
+                f"cho {need[1]} (NHWC: batch, cao, rộng, kênh).")
+    if len(got) != len(want):
+        raise AssertionError(
+            f"{where} có {len(got)} tầng, cần {len(want)}: {[name for name, _ in want]}.")
+    if info.get("params") != params:
+        raise AssertionError(f"{where} có {info.get('params')} tham số, cần {params:,}.")
+    return dict(info)

@@ -1,0 +1,25 @@
+"""Fixtures shared by the hidden checks of 07_modern_cnn (judge side only)."""
+
+import pytest
+from reference import NETWORKS
+
+import course_datasets
+from autograder.judge.layer_tables import check_layer_table
+
+
+@pytest.fixture(scope="session")
+def fashion_mnist(judge):
+    """The profile's Fashion-MNIST split as uint8 images; test labels stay with the judge."""
+    return course_datasets.fashion_mnist.load_data(variant=judge.profile.recipe["data"])
+
+
+@pytest.fixture
+def layer_table(runner):
+    """`layer_table(builder, batch, kwargs)`: the student's model checked layer by layer
+    against the book's table for `builder` (see reference.NETWORKS)."""
+
+    def describe(builder, batch, kwargs=None):
+        input_shape, expected, params = NETWORKS[builder]
+        return check_layer_table(runner, builder, batch, input_shape, expected, params, kwargs)
+
+    return describe

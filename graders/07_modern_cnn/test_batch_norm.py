@@ -1,0 +1,130 @@
+"""Hidden checks of batch normalization from scratch (cells test_batch_norm, test_bn_lenet).
+
+The judge's float64 reference has the semantics of
+keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5).
+"""
+
+import numpy as np
+import pytest
+import reference
+
+CELL = "test_batch_norm"
+FLOAT64 = {"dtype": "float64"}
+
+
+def _run(runner, inputs, calls, weights=None):
+    result = runner.probe("layer", target="BatchNorm", init_kwargs=FLOAT64, inputs=inputs,
+                          calls=calls, weights=weights)
+    return [runner.array(o, "BatchNorm") for o in result["outputs"]], result["weights"]
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_batch_norm_formula(runner, rng):
+    """batch_norm(X, gamma, beta, mean, var, eps) = gamma·(X − mean)/sqrt(var + eps) + beta, theo trục kênh cuối."""
+    x = rng.normal(size=(4, 3, 3, 5))
+    gamma, beta, mean, var = rng.normal(size=5), rng.normal(size=5), rng.normal(size=5), rng.uniform(0.5, 2, 5)
+    got = runner.array(runner.call("batch_norm", x, gamma, beta, mean, var, 1e-3), "batch_norm")
+    want = reference.normalize(x, gamma, beta, mean, var, eps=1e-3)
+    assert got.shape == x.shape, f"batch_norm phải giữ kích thước {x.shape}, nhận được {got.shape}."
+    assert np.allclose(got, want, rtol=1e-10, atol=1e-10), "batch_norm sai công thức."
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_training_mode_normalizes_each_channel(runner, rng):
+    """Ở chế độ huấn luyện, mỗi kênh có trung bình 0 và độ lệch chuẩn 1 trên (N, H, W) (4 chiều) hoặc trên N (2 chiều)."""
+    for shape in ((8, 5, 5, 3), (64, 4)):
+        x = rng.normal(loc=rng.uniform(-5, 5, shape[-1]), scale=rng.uniform(0.5, 4, shape[-1]), size=shape)
+        (out,), _ = _run(runner, x, [{"training": True}])
+        axes = tuple(range(len(shape) - 1))
+        assert out.shape == x.shape, f"BatchNorm phải giữ kích thước {shape}, nhận được {out.shape}."
+        assert np.allclose(out.mean(axis=axes), 0, atol=1e-6), (
+            f"Đầu vào {shape}, chế độ huấn luyện: trung bình từng kênh là {np.round(out.mean(axis=axes), 4)}, "
+            "cần 0 (chuẩn hóa theo mọi trục trừ trục kênh cuối).")
+        assert np.allclose(out.std(axis=axes), 1, atol=1e-3), (
+            f"Đầu vào {shape}, chế độ huấn luyện: độ lệch chuẩn từng kênh là {np.round(out.std(axis=axes), 4)}, "
+            "cần 1 (phương sai lệch, chia cho N, với eps = 1e-5).")
+        want, _, _ = reference.batch_norm_run([x], [True], 1.0, 0.0)
+        assert np.allclose(out, want[0], rtol=1e-6, atol=1e-8), "Đầu ra ở chế độ huấn luyện khác công thức."
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_inference_uses_moving_statistics(runner, rng):
+    """Khi training là False hoặc None, BatchNorm dùng thống kê trượt, không dùng thống kê của batch."""
+    xs = [rng.normal(loc=2.0, scale=3.0, size=(16, 4)) for _ in range(3)]
+    inputs, trainings = [xs[0], xs[1], xs[2], xs[2]], [True, True, False, None]
+    calls = [{"training": True}, {"training": True}, {"training": False}, {}]
+    outs, _ = _run(runner, inputs, calls)
+    want, _, _ = reference.batch_norm_run(inputs, [bool(t) for t in trainings], 1.0, 0.0)
+    for out, expected, how in ((outs[2], want[2], "training=False"), (outs[3], want[3], "không truyền training")):
+        assert np.allclose(out, expected, rtol=1e-6, atol=1e-8), (
+            f"Gọi với {how} sau hai bước huấn luyện: đầu ra phải dùng moving_mean và moving_variance.")
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_moving_statistics_follow_momentum(runner, rng):
+    """Mỗi bước huấn luyện cập nhật moving = 0.9·moving + 0.1·thống kê của batch (phương sai lệch); gamma, beta, moving_mean, moving_variance theo thứ tự đó."""
+    xs = [rng.normal(loc=rng.uniform(-3, 3, 3), scale=2.0, size=(6, 4, 4, 3)) for _ in range(3)]
+    _, weights = _run(runner, xs, [{"training": True}] * 3)
+    names = [w["name"] for w in weights]
+    assert names == ["gamma", "beta", "moving_mean", "moving_variance"], (
+        f"Các biến của BatchNorm là {names}, cần ['gamma', 'beta', 'moving_mean', 'moving_variance'] theo thứ tự đó.")
+    assert [w["trainable"] for w in weights] == [True, True, False, False], (
+        "gamma và beta được huấn luyện; moving_mean và moving_variance thì không (trainable=False).")
+    _, mean, var = reference.batch_norm_run(xs, [True] * 3, 1.0, 0.0)
+    got_mean, got_var = (runner.array(w["value"], w["name"]) for w in weights[2:])
+    for name, got, want in (("moving_mean", got_mean, mean), ("moving_variance", got_var, var)):
+        assert np.allclose(got, want, rtol=1e-6, atol=1e-8), (
+            f"Sau ba bước huấn luyện, {name} = {np.round(got, 4)}, cần {np.round(want, 4)} "
+            "(momentum 0.9 trên giá trị cũ, 0.1 trên thống kê của batch).")
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_matches_keras_semantics_with_scale_and_shift(runner, rng):
+    """Với gamma, beta bất kỳ, BatchNorm giống keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5) ở cả hai chế độ."""
+    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+    xs = [rng.normal(loc=1.0, scale=2.0, size=(5, 3, 3, 3)) for _ in range(3)]
+    weights = [gamma, beta, np.zeros(3), np.ones(3)]
+    outs, _ = _run(runner, xs, [{"training": True}, {"training": True}, {"training": False}], weights)
+    want, _, _ = reference.batch_norm_run(xs, [True, True, False], gamma, beta)
+    for step, (out, expected) in enumerate(zip(outs, want, strict=True)):
+        assert np.allclose(out, expected, rtol=1e-6, atol=1e-8), (
+            f"Lần gọi thứ {step + 1} (gamma, beta ngẫu nhiên) khác BatchNormalization của Keras: "
+            "đầu ra = gamma·(X − mean)/sqrt(var + 1e-5) + beta.")
+
+
+@pytest.mark.check(cell=CELL, points=1)
+def test_training_gradient(runner, rng):
+    """Đạo hàm của BatchNorm (chế độ huấn luyện) theo X đúng bằng đạo hàm giải tích, kể cả phần đi qua trung bình và phương sai của batch."""
+    x, upstream = rng.normal(size=(6, 3, 3, 2)), rng.normal(size=(6, 3, 3, 2))
+    result = runner.probe("gradient", target="BatchNorm", x=x, upstream=upstream,
+                          layer_kwargs=FLOAT64, kwargs={"training": True})
+    assert result["grad"] is not None, "tf.GradientTape không lấy được đạo hàm của BatchNorm theo X."
+    grad = runner.array(result["grad"], "đạo hàm của BatchNorm")
+    want = reference.batch_norm_grad(x, 1.0, upstream)
+    assert np.allclose(grad, want, rtol=1e-6, atol=1e-9), (
+        "Đạo hàm của BatchNorm theo X sai: trung bình và phương sai của batch phụ thuộc X, "
+        "đừng chặn gradient qua chúng.")
+
+
+@pytest.mark.check(cell="test_bn_lenet", points=2)
+def test_bn_lenet_layers(layer_table):
+    """LeNet với BatchNorm: đúng các tầng và kích thước (tích chập không đệm), 45.330 tham số (44.878 được huấn luyện), với batch 1 và 3."""
+    layer_table("bn_lenet", 1)
+    layer_table("bn_lenet", 3)
+
+
+@pytest.mark.check(cell="test_bn_lenet", points=2)
+def test_bn_lenet_accuracy(runner, profile, fashion_mnist):
+    """Trình chấm tự huấn luyện bn_lenet() (BatchNorm của bạn ở chế độ huấn luyện) và đo độ chính xác trên ảnh kiểm tra."""
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    recipe = dict(profile.recipe["bn_lenet"]) | {"seed": profile.recipe["seed"], "scale": 1 / 255,
+                                                 "channel_axis": True}
+    result = runner.probe("fit_predict", builder="bn_lenet", recipe=recipe, x_train=x_train,
+                          y_train=y_train.astype("int32"), x_test=x_test)
+    logits = runner.array(result["outputs"], "bn_lenet() sau khi huấn luyện")
+    assert logits.shape == (len(y_test), 10), f"bn_lenet() phải cho 10 logit cho mỗi ảnh, nhận được {logits.shape}."
+    accuracy = float(np.mean(np.argmax(logits, axis=1) == y_test))
+    limit = profile.thresholds["bn_lenet_test_accuracy"]
+    assert accuracy >= limit, (
+        f"Sau khi trình chấm huấn luyện bn_lenet() ({recipe['epochs']} epoch), độ chính xác trên "
+        f"{len(y_test)} ảnh kiểm tra là {accuracy:.3f}, cần ≥ {limit}.")

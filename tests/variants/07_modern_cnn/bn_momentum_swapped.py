@@ -1,0 +1,33 @@
+"""Moving statistics updated as 0.1 * old + 0.9 * batch: momentum applied to the wrong term,
+so the 'moving' average is almost just the last batch."""
+# variant: buggy
+# loses: test_inference_uses_moving_statistics, test_moving_statistics_follow_momentum, test_matches_keras_semantics_with_scale_and_shift
+
+
+# %% [BatchNorm]
+class BatchNorm(keras.layers.Layer):
+    def __init__(self, momentum=0.9, epsilon=1e-5, **kwargs):
+        super().__init__(**kwargs)
+        self.momentum = momentum
+        self.epsilon = epsilon
+
+    def build(self, input_shape):
+        shape = (input_shape[-1],)
+        self.gamma = self.add_weight(name="gamma", shape=shape, initializer="ones")
+        self.beta = self.add_weight(name="beta", shape=shape, initializer="zeros")
+        self.moving_mean = self.add_weight(name="moving_mean", shape=shape, initializer="zeros", trainable=False)
+        self.moving_variance = self.add_weight(name="moving_variance", shape=shape, initializer="ones", trainable=False)
+
+    def call(self, inputs, training=None):
+        if training:
+            axes = list(range(len(inputs.shape) - 1))
+            mean = tf.reduce_mean(inputs, axis=axes)
+            var = tf.reduce_mean(tf.square(inputs - mean), axis=axes)
+            self.moving_mean.assign((1 - self.momentum) * self.moving_mean + self.momentum * mean)
+            self.moving_variance.assign((1 - self.momentum) * self.moving_variance + self.momentum * var)
+        else:
+            mean, var = self.moving_mean, self.moving_variance
+        return batch_norm(inputs, self.gamma, self.beta, mean, var, self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "epsilon": self.epsilon}

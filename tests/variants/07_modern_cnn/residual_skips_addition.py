@@ -1,0 +1,22 @@
+"""A residual block that forgets the shortcut: a plain two-conv block, same shapes and
+parameters, but nothing is added."""
+# variant: buggy
+# loses: test_identity_shortcut_is_added, test_projection_shortcut
+
+
+# %% [residual]
+class Residual(keras.layers.Layer):
+    def __init__(self, num_channels, use_1x1conv=False, strides=1, **kwargs):
+        super().__init__(**kwargs)
+        self.conv1 = keras.layers.Conv2D(num_channels, 3, strides=strides, padding="same")
+        self.conv2 = keras.layers.Conv2D(num_channels, 3, padding="same")
+        self.conv3 = keras.layers.Conv2D(num_channels, 1, strides=strides) if use_1x1conv else None
+        self.bn1 = keras.layers.BatchNormalization()
+        self.bn2 = keras.layers.BatchNormalization()
+
+    def call(self, X, training=None):
+        Y = keras.activations.relu(self.bn1(self.conv1(X), training=training))
+        Y = self.bn2(self.conv2(Y), training=training)
+        if self.conv3 is not None:
+            self.conv3(X)  # built, so the parameter count matches, but never added
+        return keras.activations.relu(Y)
