@@ -20,10 +20,11 @@ __all__ = ["LayerRow", "check_layer_table"]
 LayerRow = tuple[str, tuple[int, ...]]
 
 
-def check_layer_table(runner: RunnerClient, builder: str, batch: int,
+def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[int],
                       input_shape: Sequence[int], expected: Sequence[LayerRow], params: int,
                       kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Describe ``builder(**kwargs)`` on zeros of shape ``(batch, *input_shape)`` and compare.
+    """Describe one ``builder(**kwargs)`` on zeros of shape ``(batch, *input_shape)`` for each
+    batch size, and compare every run with the table.
 
     Returns:
         The ``describe`` result (layers with their configs), for further checks.
@@ -32,9 +33,21 @@ def check_layer_table(runner: RunnerClient, builder: str, batch: int,
         AssertionError: naming the first layer whose class or output shape
             differs, a different number of layers, or a different parameter count.
     """
-    info = runner.probe("describe", builder=builder, input_shape=[batch, *input_shape],
-                        kwargs=kwargs or {})
-    layers = info.get("layers") if isinstance(info, dict) else None
+    info = runner.probe("describe", builder=builder, input_shape=[batch_sizes[0], *input_shape],
+                        batch_sizes=list(batch_sizes), kwargs=kwargs or {})
+    runs = info.get("runs") if isinstance(info, dict) else None
+    if not isinstance(runs, list) or len(runs) != len(batch_sizes):
+        raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
+    for batch, run in zip(batch_sizes, runs, strict=True):
+        _compare(builder, batch, input_shape, expected, run)
+    if info.get("params") != params:
+        raise AssertionError(f"{builder}() có {info.get('params')} tham số, cần {params:,}.")
+    return dict(info)
+
+
+def _compare(builder: str, batch: int, input_shape: Sequence[int],
+             expected: Sequence[LayerRow], run: Any) -> None:
+    layers = run.get("layers") if isinstance(run, dict) else None
     if not isinstance(layers, list):
         raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
     got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ())) for layer in layers]
@@ -49,6 +62,3 @@ def check_layer_table(runner: RunnerClient, builder: str, batch: int,
     if len(got) != len(want):
         raise AssertionError(
             f"{where} có {len(got)} tầng, cần {len(want)}: {[name for name, _ in want]}.")
-    if info.get("params") != params:
-        raise AssertionError(f"{where} có {info.get('params')} tham số, cần {params:,}.")
-    return dict(info)

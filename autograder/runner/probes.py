@@ -306,27 +306,35 @@ def probe_model_losses(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
 
 
 def probe_describe(ns: Mapping[str, Any], builder: str, input_shape: list[int],
-                   kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Build a model with ``builder(**kwargs)`` and describe it layer by layer.
+                   kwargs: dict[str, Any] | None = None,
+                   batch_sizes: list[int] | None = None) -> dict[str, Any]:
+    """Build a model with ``builder(**kwargs)`` once and describe it layer by layer.
 
     For a ``keras.Sequential`` the zero input is passed through the layers one
-    by one so each layer's output shape is observed, not declared.
+    by one so each layer's output shape is observed, not declared. With
+    ``batch_sizes``, the same model is described once per batch size (the
+    first entry of ``input_shape`` is replaced) and ``runs`` holds one
+    ``{"layers", "output_shape"}`` per size; the top-level ``layers`` and
+    ``output_shape`` are those of the first run.
     """
     import keras
 
     model = _resolve(ns, builder)(**(kwargs or {}))
-    x = np.zeros(input_shape, dtype="float32")
-    model_output = model(x)  # builds the model, so count_params() works
-    layers = []
-    if isinstance(model, keras.Sequential):
-        for layer in model.layers:
-            x = layer(x)
-            layers.append(_layer_summary(layer, list(x.shape)))
-        output_shape = list(x.shape)
-    else:
-        output_shape = list(model_output.shape)
-        layers = [_layer_summary(layer, None) for layer in getattr(model, "layers", [])]
-    return {"ancestry": _ancestry(model), "layers": layers, "output_shape": output_shape,
+    runs = []
+    for size in batch_sizes or [input_shape[0]]:
+        x = np.zeros([int(size), *input_shape[1:]], dtype="float32")
+        model_output = model(x)  # builds the model, so count_params() works
+        layers = []
+        if isinstance(model, keras.Sequential):
+            for layer in model.layers:
+                x = layer(x)
+                layers.append(_layer_summary(layer, list(x.shape)))
+            output_shape = list(x.shape)
+        else:
+            output_shape = list(model_output.shape)
+            layers = [_layer_summary(layer, None) for layer in getattr(model, "layers", [])]
+        runs.append({"layers": layers, "output_shape": output_shape})
+    return {"ancestry": _ancestry(model), **runs[0], "runs": runs,
             "params": int(model.count_params())}
 
 
