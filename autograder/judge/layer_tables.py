@@ -50,7 +50,8 @@ def _compare(builder: str, batch: int, input_shape: Sequence[int],
     layers = run.get("layers") if isinstance(run, dict) else None
     if not isinstance(layers, list):
         raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
-    got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ())) for layer in layers]
+    got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ()))
+           if isinstance(layer, dict) else ("?", ()) for layer in layers]
     want = [(name, (batch, *shape)) for name, shape in expected]
     where = f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})"
     # Explicit raises, not `assert`: the verdict must not depend on python -O.
