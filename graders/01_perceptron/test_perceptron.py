@@ -18,7 +18,11 @@ def test_predict_uses_strict_step(runner, rng):
     """perceptron_predict phải trả về 1 khi Xw + b > 0 và 0 khi Xw + b ≤ 0 (kể cả đúng bằng 0)."""
     X = rng.integers(-2, 3, size=(60, 3)).astype(float)
     w = rng.integers(-2, 3, size=3).astype(float)
+    w[2] = rng.choice([-2.0, -1.0, 1.0, 2.0])
     b = float(rng.integers(-2, 3))
+    # Whatever the draw, the first 10 rows sit exactly on z = 0 (integers and halves are
+    # exact in float64), so a step that fires at 0 is always caught.
+    X[:10, 2] = -(b + X[:10, :2] @ w[:2]) / w[2]
     out = runner.array(runner.call("perceptron_predict", X, w, b, tensors=False),
                        "perceptron_predict")
     z = X @ w + b
