@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -97,7 +98,8 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
 @click.argument("assignments", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--jobs", type=click.IntRange(min=1), default=_DEFAULT_JOBS, show_default=True,
-              help="Known variants graded at a time (each grading is a judge plus a runner).")
+              help="Notebooks graded at a time, across all assignments (each grading is a "
+                   "judge plus a runner).")
 @_PROFILE
 @_WEAK
 def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
@@ -111,15 +113,24 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
         chosen = [course.assignment(a) for a in assignments] or list(course.assignments)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from exc
-    results = []
-    bar = tqdm(chosen, desc="validate", unit="assignment", file=sys.stderr, disable=as_json)
-    for assignment in bar:
-        bar.set_postfix_str(assignment.id)
-        try:
-            results.append(validate_assignment(layout, assignment, profile, allow_weak,
-                                               progress=bar.set_postfix_str, jobs=jobs))
-        except IsolationUnavailable as exc:
-            raise click.ClickException(str(exc)) from exc
+    # Every grading of every assignment shares one pool of `jobs` workers, so no core idles
+    # while one assignment waits for its last grading; one coordinator thread per assignment.
+    bar = tqdm(total=len(chosen), desc="validate", unit="assignment", file=sys.stderr,
+               disable=as_json)
+    with ThreadPoolExecutor(max_workers=jobs) as graders, \
+            ThreadPoolExecutor(max_workers=len(chosen)) as coordinators:
+        running = [coordinators.submit(validate_assignment, layout, assignment, profile,
+                                       allow_weak, jobs=jobs, graders=graders)
+                   for assignment in chosen]
+        results = []
+        for assignment, future in zip(chosen, running, strict=True):
+            try:
+                results.append(future.result())
+            except IsolationUnavailable as exc:
+                raise click.ClickException(str(exc)) from exc
+            bar.set_postfix_str(f"{assignment.id} done")
+            bar.update(1)
+    bar.close()
     if as_json:
         click.echo(json.dumps([r.as_json() for r in results], ensure_ascii=False, indent=2))
     else:

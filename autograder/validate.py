@@ -29,7 +29,7 @@ import ast
 import re
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,24 +134,44 @@ def validate_assignment(
     allow_weak_isolation: bool = False,
     progress: Callable[[str], None] = lambda _: None,
     jobs: int = 1,
+    graders: Executor | None = None,
 ) -> AssignmentValidation:
     """Run every release check for one assignment.
 
-    Grades the source notebook, the untouched release and every known variant;
-    ``jobs`` variants are graded at a time (each grading is its own judge and
-    runner processes, so this is process-level parallelism).
+    Grades the source notebook, the untouched release and every known variant.
+    Each grading is its own judge and runner processes; they run on
+    ``graders`` (an executor shared across assignments keeps every core busy
+    until the last grading ends) or, without one, ``jobs`` at a time. The
+    release is generated while the source notebook is being graded.
     """
+    if graders is None:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as own:
+            return validate_assignment(layout, assignment, profile, allow_weak_isolation,
+                                       progress, jobs, own)
     result = AssignmentValidation(assignment.id)
     missing = _missing_parts(layout, assignment.id)
     if missing:
         result.violations.extend(missing)
         return result
+
+    def grade(notebook: NotebookNode) -> Future[GradeReport]:
+        return graders.submit(grade_notebook, notebook, assignment.id, layout, profile,
+                              allow_weak_isolation=allow_weak_isolation)
+
     source = nbformat.read(layout.source_notebook(assignment.id), as_version=4)
     result.violations.extend(_metadata_problems(source))
     result.violations.extend(_section_mismatches(layout, assignment.id, source))
-    progress("grading the source notebook")
-    full = grade_notebook(source, assignment.id, layout, profile,
-                          allow_weak_isolation=allow_weak_isolation)
+    progress("grading the source notebook, generating the release with nbgrader")
+    source_grading = grade(source)
+    with tempfile.TemporaryDirectory(prefix="course-validate-") as tmp:
+        course = TempCourse(layout, Path(tmp), profile, allow_weak_isolation)
+        release = course.release(assignment.id)
+        leaks = find_leaks(source, release, course.root / "release" / assignment.id)
+    release_grading = grade(release)
+    variants, variant_gradings = _grade_variants(result, layout, assignment, release, grade)
+    progress(f"grading the release and {len(variant_gradings)} variants")
+
+    full = source_grading.result()
     _expect(result, full.score == full.max_score > 0,
             f"source notebook earns full marks ({full.score:g}/{full.max_score:g})",
             _failures("source notebook lost points", full))
@@ -162,49 +182,39 @@ def validate_assignment(
             f"checks total {full.max_score:g} points as course_config.py says",
             f"checks total {full.max_score:g} points, course_config.py says {assignment.points:g}")
     result.violations.extend(_points_mismatches(source, full))
-    with tempfile.TemporaryDirectory(prefix="course-validate-") as tmp:
-        progress("generating the release with nbgrader")
-        course = TempCourse(layout, Path(tmp), profile, allow_weak_isolation)
-        release = course.release(assignment.id)
-        leaks = find_leaks(source, release, course.root / "release" / assignment.id)
-        _expect(result, not leaks, "release contains no solution or hidden-test code",
-                "release leaks: " + "; ".join(leaks[:10]))
-        progress("grading the untouched release")
-        empty = grade_notebook(release, assignment.id, layout, profile,
-                               allow_weak_isolation=allow_weak_isolation)
+    _expect(result, not leaks, "release contains no solution or hidden-test code",
+            "release leaks: " + "; ".join(leaks[:10]))
+    empty = release_grading.result()
     broken = [c.id for c in empty.checks if c.status == "grader-error"]
     _expect(result, empty.score == 0 and not broken,
             f"untouched release earns 0/{empty.max_score:g} without grader errors",
             f"untouched release earned {empty.score:g} points; grader errors: {broken}")
-    _check_variants(result, layout, assignment, release, profile, allow_weak_isolation, progress,
-                    jobs)
+    for variant in variants:
+        if variant.name in variant_gradings:
+            _judge_variant(result, variant, variant_gradings[variant.name].result())
     return result
 
 
-def _check_variants(result: AssignmentValidation, layout: CourseLayout, assignment: Assignment,
-                    release: NotebookNode, profile: str | None, allow_weak_isolation: bool,
-                    progress: Callable[[str], None], jobs: int) -> None:
-    """Grade each known variant; buggy ones must lose exactly their declared checks."""
+def _grade_variants(result: AssignmentValidation, layout: CourseLayout, assignment: Assignment,
+                    release: NotebookNode,
+                    grade: Callable[[NotebookNode], Future[GradeReport]],
+                    ) -> tuple[list[Variant], dict[str, Future[GradeReport]]]:
+    """Start grading each known variant (the release with its sections replaced)."""
     try:
         variants = read_variants(layout.variants_dir(assignment.id))
     except ValueError as exc:
         result.violations.append(str(exc))
-        return
+        return [], {}
     reference = read_sections(layout.solution_module(assignment.id))
-    notebooks = {}
+    gradings = {}
     for variant in variants:
         try:
-            notebooks[variant.name] = fill_solutions(release, {**reference, **variant.sections})
+            notebook = fill_solutions(release, {**reference, **variant.sections})
         except KeyError as exc:
             result.violations.append(f"variant {variant.name}: {exc}")
-    progress(f"grading {len(notebooks)} variants, {jobs} at a time")
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        reports = dict(zip(notebooks, pool.map(
-            lambda nb: grade_notebook(nb, assignment.id, layout, profile,
-                                      allow_weak_isolation=allow_weak_isolation),
-            notebooks.values()), strict=True))
-    for variant in (v for v in variants if v.name in reports):
-        _judge_variant(result, variant, reports[variant.name])
+            continue
+        gradings[variant.name] = grade(notebook)
+    return variants, gradings
 
 
 def _judge_variant(result: AssignmentValidation, variant: Variant, report: GradeReport) -> None:
