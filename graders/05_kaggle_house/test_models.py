@@ -11,15 +11,28 @@ from reference import log_rmse
 
 
 def _affine_gap(runner, builder, rng, width=20):
-    """How far builder()'s output is from affine: f(a·x1 + (1-a)·x2) vs a·f(x1) + (1-a)·f(x2)."""
-    x1, x2 = rng.normal(size=(2, width))
-    inputs = np.stack([x1, x2, 0.3 * x1 + 0.7 * x2]).astype("float32")
+    """How far builder()'s output is from affine, and its number of weights.
+
+    For pairs (x1, x2) it compares f(0.3·x1 + 0.7·x2) with 0.3·f(x1) + 0.7·f(x2), relative
+    to |f(x1)| + |f(x2)|, and returns the largest gap. Besides random pairs it uses (x, −x),
+    where a ReLU or ELU network at initialization (zero biases) is far from affine, and
+    (x, 3x), where an odd network (tanh) is. Measured over 150 initializations: 0.0115 or
+    more for ReLU, ELU, tanh and sigmoid MLPs, 4.5e-6 or less for affine models.
+    """
+    pairs = [tuple(rng.normal(size=(2, width))) for _ in range(4)]
+    x = rng.normal(size=width)
+    pairs += [(x, -x), (x, 3 * x)]
+    inputs = np.asarray([row for x1, x2 in pairs for row in (x1, x2, 0.3 * x1 + 0.7 * x2)],
+                        dtype="float32")
     result = runner.probe("model_losses", builder=builder, inputs=inputs)
     out = runner.array(result["outputs"], f"{builder}()(X)")
-    assert out.shape == (3, 1), f"{builder}() trên X kích thước (3, {width}) phải cho (3, 1), nhận được {out.shape}."
+    assert out.shape == (len(inputs), 1), (
+        f"{builder}() trên X kích thước ({len(inputs)}, {width}) phải cho ({len(inputs)}, 1), nhận được {out.shape}.")
     sizes = sum(int(np.size(w)) for w in result["weights"])
-    mixed = 0.3 * out[0, 0] + 0.7 * out[1, 0]
-    return abs(out[2, 0] - mixed) / (abs(mixed) + 1e-3), sizes
+    out = out[:, 0].reshape(-1, 3)
+    mixed = 0.3 * out[:, 0] + 0.7 * out[:, 1]
+    scale = np.abs(out[:, 0]) + np.abs(out[:, 1]) + 1e-6
+    return float(np.max(np.abs(out[:, 2] - mixed) / scale)), sizes
 
 
 def _holdout_score(runner, profile, features_of, holdout, model):
