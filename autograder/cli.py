@@ -1,8 +1,15 @@
 """The ``course`` command: grade one notebook, validate the course, run the demo.
 
-Exit codes: 0 when the command did its job (a low score is not an error),
-1 for an instructor-side failure (``Error: ...``), 2 for a usage error,
-3 when ``course grade`` cannot read the notebook.
+Exit codes (README, "Exit codes"):
+
+* 0: the command did its job (a low score is not an error);
+* 1: an instructor-side error (``course_config.py``, nbgrader, a failed validation);
+* 2: a usage error;
+* 3: ``course grade`` cannot read the notebook;
+* 4: a grading fault: no grade could be given, and not because of the submission.
+
+Every error a user can fix is one ``Error: ...`` line naming the cause and the
+fix; ``course --debug ...`` shows the traceback and the logs behind it.
 """
 
 from __future__ import annotations
@@ -11,15 +18,23 @@ import json
 import os
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import click
 import nbformat
 from tqdm import tqdm
 
-from autograder.config import PROFILES, ConfigError
-from autograder.grading import GradingError, IsolationUnavailable, choose_isolation, grade_notebook
+from autograder.config import PROFILES, detect_profile
+from autograder.errors import ConfigError, CourseError
+from autograder.grading import (
+    RUNNER_PYTHON_ENV,
+    choose_isolation,
+    grade_notebook,
+    require_device,
+)
+from autograder.judge.preflight import preflight
 from autograder.judge.sandbox import WEAK_NOTE
 from autograder.layout import CourseLayout, find_course_root
 from autograder.nbgrader_ext.annotate import feedback_lines
@@ -43,6 +58,31 @@ class UnreadableNotebook(click.ClickException):
     exit_code = EXIT_UNREADABLE
 
 
+class _CourseFailure(click.ClickException):
+    """A :class:`CourseError` as click prints it: one line, the error's own exit code."""
+
+    def __init__(self, error: CourseError) -> None:
+        text = error.one_line()
+        if error.log:
+            text += " (run `course --debug ...` to see the log behind this error)"
+        super().__init__(text)
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
+
+
+class _CourseGroup(click.Group):
+    """Turns every :class:`CourseError` into one ``Error:`` line (or a traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CourseError as error:
+            if ctx.params.get("debug"):
+                if error.log:
+                    click.echo(error.log, err=True)
+                raise
+            raise _CourseFailure(error) from error
+
+
 def _layout() -> CourseLayout:
     try:
         return CourseLayout(find_course_root())
@@ -50,8 +90,9 @@ def _layout() -> CourseLayout:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
+@click.group(cls=_CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks and logs behind an error.")
+def main(debug: bool) -> None:
     """Course autograder: student code runs only in a sandboxed runner; a separate judge grades."""
 
 
@@ -69,7 +110,7 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
     try:
         layout.course().assignment(assignment)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(exc.one_line()) from exc
     try:
         nb = nbformat.read(notebook, as_version=4)
     except FileNotFoundError as exc:
@@ -77,15 +118,12 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
     except Exception as exc:  # nbformat raises several types for a malformed file
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise UnreadableNotebook(f"cannot read notebook {notebook}: {reason}") from exc
-    try:
-        report = grade_notebook(nb, assignment, layout, profile, seed, allow_weak)
-    except (GradingError, ConfigError, IsolationUnavailable) as exc:
-        raise click.ClickException(str(exc)) from exc
+    report = grade_notebook(nb, assignment, layout, profile, seed, allow_weak)
     if as_json:
         click.echo(json.dumps(report.public_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(f"{assignment}: {report.score:g}/{report.max_score:g} "
-               f"(profile {report.profile}, isolation {report.isolation}, "
+               f"(profile {report.profile}, isolation {report.isolation}, seed {report.seed}, "
                f"{report.elapsed_s:.1f} s)")
     for note in report.notes:
         if note == WEAK_NOTE:
@@ -112,7 +150,8 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
         course = layout.course()
         chosen = [course.assignment(a) for a in assignments] or list(course.assignments)
     except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
+        raise click.UsageError(exc.one_line()) from exc
+    _preflight(profile, allow_weak)
     # Every grading of every assignment shares one pool of `jobs` workers, so no core idles
     # while one assignment waits for its last grading; one coordinator thread per assignment.
     bar = tqdm(total=len(chosen), desc="validate", unit="assignment", file=sys.stderr,
@@ -124,10 +163,7 @@ def validate(assignments: tuple[str, ...], as_json: bool, profile: str | None,
                    for assignment in chosen]
         results = []
         for assignment, future in zip(chosen, running, strict=True):
-            try:
-                results.append(future.result())
-            except IsolationUnavailable as exc:
-                raise click.ClickException(str(exc)) from exc
+            results.append(_first_result(future, graders))
             bar.set_postfix_str(f"{assignment.id} done")
             bar.update(1)
     bar.close()
@@ -150,10 +186,7 @@ def demo(keep: Path | None, profile: str | None, allow_weak: bool) -> None:
 
     layout = _layout()
     course = layout.course()
-    try:
-        choose_isolation(allow_weak)
-    except IsolationUnavailable as exc:
-        raise click.ClickException(str(exc)) from exc
+    _preflight(profile, allow_weak)
     root = keep or Path(tempfile.mkdtemp(prefix="course-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     click.echo(f"Demo course: {root}")
@@ -176,3 +209,22 @@ def demo(keep: Path | None, profile: str | None, allow_weak: bool) -> None:
     click.echo(f"grades.csv: {result.grades_csv}")
     for key, path in result.feedback.items():
         click.echo(f"feedback {key}: {path}")
+    result.verify()
+
+
+def _preflight(profile: str | None, allow_weak: bool) -> None:
+    """Stop a command that grades many notebooks before its first one when this machine
+    cannot grade at all (see :mod:`autograder.judge.preflight`)."""
+    profile_name = detect_profile(profile)
+    require_device(profile_name)
+    preflight(choose_isolation(allow_weak), gpu=profile_name == "gpu",
+              python=os.environ.get(RUNNER_PYTHON_ENV) or None)
+
+
+def _first_result(future: Future[Any], pool: ThreadPoolExecutor) -> Any:
+    """The future's result; on an error, drop the gradings still queued before raising it."""
+    try:
+        return future.result()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from autograder.errors import ConfigError
+
 __all__ = [
     "PROFILES",
     "Assignment",
@@ -25,16 +27,13 @@ __all__ = [
     "Course",
     "Limits",
     "detect_profile",
+    "gpu_visible",
     "load_course",
 ]
 
 #: Runner profiles: ``cpu`` grades on the small offline data mirror with few
 #: epochs; ``gpu`` uses the full data and the book's recipes.
 PROFILES = ("cpu", "gpu")
-
-
-class ConfigError(ValueError):
-    """``course_config.py`` is missing, malformed or inconsistent."""
 
 
 @dataclass(frozen=True)
@@ -195,5 +194,9 @@ def detect_profile(requested: str | None = None, environ: Mapping[str, str] | No
             if value not in PROFILES:
                 raise ConfigError(f"{where} must be one of {PROFILES}. Received: {value!r}")
             return value
-    has_gpu = Path("/dev/nvidia0").exists() and shutil.which("nvidia-smi") is not None
-    return "gpu" if has_gpu else "cpu"
+    return "gpu" if gpu_visible() else "cpu"
+
+
+def gpu_visible() -> bool:
+    """Whether this machine shows an NVIDIA GPU (its device node and driver tools)."""
+    return Path("/dev/nvidia0").exists() and shutil.which("nvidia-smi") is not None

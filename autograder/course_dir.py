@@ -18,7 +18,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from autograder.errors import NbgraderError
 from autograder.layout import CourseLayout
+from autograder.nbgrader_ext.preprocessors import FAULT_MARK
 
 __all__ = ["NbgraderError", "TempCourse"]
 
@@ -28,10 +30,6 @@ c = get_config()  # noqa: F821
 load_subconfig({repo_config!r})  # noqa: F821
 c.CourseDirectory.root = {root!r}
 """
-
-
-class NbgraderError(RuntimeError):
-    """An nbgrader command failed; the message holds the end of its log."""
 
 
 class TempCourse:
@@ -73,7 +71,8 @@ class TempCourse:
                               check=False, env=env)
         log = done.stdout + done.stderr
         if done.returncode != 0:
-            raise NbgraderError(f"`nbgrader {' '.join(args)}` failed:\n{log[-4000:]}")
+            raise NbgraderError(f"`nbgrader {' '.join(args)}` failed: {_cause(log)}",
+                                hint="fix the cause above and run it again", log=log[-4000:])
         return log
 
     def release(self, assignment_id: str) -> NotebookNode:
@@ -109,3 +108,15 @@ class TempCourse:
 
     def autograded_path(self, student: str, assignment_id: str) -> Path:
         return self.root / "autograded" / student / assignment_id / f"{assignment_id}.ipynb"
+
+
+def _cause(log: str) -> str:
+    """The lines of an nbgrader log that say what failed: grading faults, failed students."""
+    lines = log.splitlines()
+    faults = [line.split(FAULT_MARK, 1)[1].strip() for line in lines if FAULT_MARK in line]
+    failed = [line.split("]", 1)[-1].strip() for line in lines
+              if "There was an error processing assignment '" in line]
+    found = list(dict.fromkeys(faults + failed))
+    if not found:
+        found = [line.strip() for line in lines if "ERROR" in line][-3:] or ["see its log"]
+    return "; ".join(found)[:3000]

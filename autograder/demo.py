@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.course_dir import TempCourse
+from autograder.errors import CourseError
 from autograder.layout import CourseLayout
 from autograder.solutions import fill_solutions, read_sections
 
-__all__ = ["DemoResult", "run_demo"]
+__all__ = ["DemoFailed", "DemoResult", "run_demo"]
 
 #: Sample students and how their notebook is made from the release.
 STUDENTS = {
@@ -31,6 +32,10 @@ STUDENTS = {
 DEMO_STEPS = 3
 
 
+class DemoFailed(CourseError):
+    """The demo's grades contradict what its students are known to deserve."""
+
+
 @dataclass(frozen=True)
 class DemoResult:
     """Where the demo left its files and what each student scored."""
@@ -39,6 +44,37 @@ class DemoResult:
     grades_csv: Path
     feedback: dict[str, Path]
     rows: list[dict[str, str]]
+
+    def verify(self) -> None:
+        """Refuse a table that lies: the reference must earn full marks, the untouched
+        release nothing, in every assignment, and every assignment must be in the table.
+
+        Raises:
+            DemoFailed: naming each wrong row.
+        """
+        problems = []
+        seen = {(row["student_id"], row["assignment"]): row for row in self.rows}
+        for assignment in sorted({row["assignment"] for row in self.rows} | self.expected):
+            for student in ("an_reference", "binh_untouched"):
+                row = seen.get((student, assignment))
+                if row is None:
+                    problems.append(f"{student} has no grade in {assignment}")
+                    continue
+                score, top = float(row["score"]), float(row["max_score"])
+                if student == "an_reference" and not (score == top > 0):
+                    problems.append(f"the reference solution got {score:g}/{top:g} in "
+                                    f"{assignment} (expected full marks)")
+                if student == "binh_untouched" and score != 0:
+                    problems.append(f"the untouched release got {score:g}/{top:g} in "
+                                    f"{assignment} (expected 0)")
+        if problems:
+            raise DemoFailed("the demo's grades are wrong: " + "; ".join(problems),
+                             hint="run `course validate` to find the broken assignment")
+
+    @property
+    def expected(self) -> set[str]:
+        """Assignments the demo graded (from its feedback paths)."""
+        return {key.split("/", 1)[1] for key in self.feedback}
 
 
 def run_demo(layout: CourseLayout, root: Path, assignment_ids: list[str],

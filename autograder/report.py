@@ -11,19 +11,28 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STATUSES", "CellOutputs", "CheckResult", "GradeReport"]
+from autograder.verdicts import CellStatus, Status
 
-#: Every status a check can end with. Only ``passed`` earns points.
-STATUSES = (
-    "passed",        # the check's assertions held
-    "failed",        # an assertion failed: the answer is wrong
-    "error",         # student code raised while the check probed it
-    "timeout",       # the runner ran past a wall-clock limit and was killed
-    "oom",           # the runner ran out of memory
-    "crashed",       # the runner exited or broke the protocol
-    "killed",        # the runner was killed by a signal (not one of the grader's deadlines)
-    "grader-error",  # the check itself is broken (an instructor's bug)
-)
+__all__ = ["CellOutputs", "CheckResult", "Fault", "GradeReport"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why a grading produced no grade (see :mod:`autograder.errors`).
+
+    Attributes:
+        kind: the fault class (``runner-start``, ``data``, ``grader``, ``judge``, ...).
+        message: what went wrong, in English, for the instructor.
+        hint: how to fix it.
+        check: the check that hit it, if one did.
+        log: the end of the runner's stderr or other diagnostics.
+    """
+
+    kind: str
+    message: str
+    hint: str = ""
+    check: str = ""
+    log: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class CheckResult:
         cell: ``grade_id`` of the notebook cell the check's points belong to.
         score: points earned (``max_score`` when passed, else 0).
         max_score: points at stake.
-        status: one of :data:`STATUSES`.
+        status: the verdict.
         message: student-facing Vietnamese explanation (empty when passed).
     """
 
@@ -43,7 +52,7 @@ class CheckResult:
     cell: str
     score: float
     max_score: float
-    status: str
+    status: Status
     message: str = ""
 
 
@@ -54,12 +63,16 @@ class CellOutputs:
     index: int
     outputs: list[dict[str, Any]]
     raised: bool
-    status: str = "ok"
+    status: CellStatus = CellStatus.OK
 
 
 @dataclass
 class GradeReport:
-    """Everything the judge decided about one submission."""
+    """Everything the judge decided about one submission.
+
+    A report with a ``fault`` is not a grade: its checks show how far the
+    judge got, and nothing may turn them into points.
+    """
 
     assignment: str
     profile: str
@@ -69,6 +82,7 @@ class GradeReport:
     seed: int = 0
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+    fault: Fault | None = None
 
     @property
     def score(self) -> float:
@@ -96,6 +110,7 @@ class GradeReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "profile": self.profile,
             "isolation": self.isolation,
+            "seed": self.seed,
             "notes": list(self.notes),
         }
 
@@ -108,10 +123,12 @@ class GradeReport:
         return cls(
             assignment=data["assignment"],
             profile=data["profile"],
-            checks=[CheckResult(**c) for c in data["checks"]],
-            cells=[CellOutputs(**c) for c in data["cells"]],
+            checks=[CheckResult(**{**c, "status": Status(c["status"])}) for c in data["checks"]],
+            cells=[CellOutputs(**{**c, "status": CellStatus(c["status"])})
+                   for c in data["cells"]],
             isolation=data["isolation"],
             seed=data["seed"],
             elapsed_s=data["elapsed_s"],
             notes=list(data["notes"]),
+            fault=Fault(**data["fault"]) if data.get("fault") else None,
         )

@@ -10,21 +10,27 @@ one bad probe costs only the checks that used it.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import select
 import signal
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 
 from autograder.config import Limits
+from autograder.errors import DeviceUnavailable, RunnerStartFailure
+from autograder.judge.probe_specs import check_request
 from autograder.judge.sandbox import BUBBLEWRAP, RunnerProcess, start_runner
 from autograder.protocol import ProtocolError, frame, read_message, write_message
+from autograder.verdicts import CellStatus, Status
 
 __all__ = [
+    "RUNTIME_MODULES",
     "Cell",
     "RunnerClient",
     "RunnerCrashed",
@@ -32,45 +38,66 @@ __all__ = [
     "RunnerKilled",
     "RunnerOutOfMemory",
     "RunnerTimeout",
+    "RuntimeFacts",
     "StudentCodeError",
     "Table",
 ]
 
 #: Largest reply the judge reads from a runner (predictions of a test set fit easily).
 MAX_REPLY_BYTES = 256 * 1024 * 1024
+#: How long a fresh runner may take to answer ``hello`` (TensorFlow import included).
+HELLO_SECONDS = 180
+#: What a notebook of this course imports; the first runner must import each in the sandbox.
+RUNTIME_MODULES = ("numpy", "pandas", "IPython", "tensorflow", "keras")
 _MAX_RESTARTS = 3
 _OUT_OF_MEMORY = frozenset({"MemoryError", "ResourceExhaustedError", "OutOfMemoryError"})
 _TRUNCATED = "\n[... output truncated by the grader ...]\n"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LOG_TAIL_CHARS = 1500
 
 
 class RunnerFailure(Exception):
-    """The runner could not answer; ``status`` names how it failed."""
+    """The runner could not answer because of the submission; ``status`` names how.
 
-    status = "crashed"
+    Args:
+        message: English, for the instructor's log.
+        student: Vietnamese, what the student reads (defaults to a generic text).
+    """
+
+    status = Status.CRASHED
+    default_student = "tiến trình chạy bài không trả lời được"
+
+    def __init__(self, message: str, student: str = "") -> None:
+        super().__init__(message)
+        self.student = student or self.default_student
+        self.log = ""  # the end of the runner's stderr, once the failure is recorded
 
 
 class RunnerTimeout(RunnerFailure):
     """The runner ran past its wall-clock limit and was killed."""
 
-    status = "timeout"
+    status = Status.TIMEOUT
+    default_student = "mã của bạn không trả lời trong thời gian cho phép"
 
 
 class RunnerOutOfMemory(RunnerFailure):
     """Student code ran out of memory (hit the address-space limit)."""
 
-    status = "oom"
+    status = Status.OOM
+    default_student = "vượt giới hạn bộ nhớ"
 
 
 class RunnerCrashed(RunnerFailure):
     """The runner exited or broke the protocol."""
 
-    status = "crashed"
+    status = Status.CRASHED
 
 
 class RunnerKilled(RunnerFailure):
     """The runner was killed by a signal it did not ask for (not one of our deadlines)."""
 
-    status = "killed"
+    status = Status.KILLED
+    default_student = "tiến trình bị một tín hiệu buộc dừng"
 
 
 class StudentCodeError(Exception):
@@ -107,6 +134,21 @@ class Table:
 
 
 @dataclass(frozen=True)
+class RuntimeFacts:
+    """What the first runner of a grading reported about its runtime.
+
+    Attributes:
+        python: the runner's Python version.
+        modules: version of each module of :data:`RUNTIME_MODULES`.
+        gpus: the GPUs TensorFlow sees in the sandbox (asked for the gpu profile only).
+    """
+
+    python: str
+    modules: dict[str, str]
+    gpus: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cell:
     """A code cell to execute: its index in the notebook and its source."""
 
@@ -121,7 +163,7 @@ class CellRun:
     index: int
     outputs: list[dict[str, Any]]
     raised: bool
-    status: str = "ok"
+    status: CellStatus = CellStatus.OK
 
 
 def _write_before(stream: IO[bytes], message: dict[str, Any], deadline: float) -> None:
@@ -132,7 +174,8 @@ def _write_before(stream: IO[bytes], message: dict[str, Any], deadline: float) -
     while data:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise RunnerTimeout("the runner stopped reading requests")
+            raise RunnerTimeout("the runner stopped reading requests",
+                                "mã của bạn ngừng nhận yêu cầu của bộ chấm")
         _, ready, _ = select.select([], [fd], [], remaining)
         if ready:
             try:
@@ -166,14 +209,25 @@ class RunnerClient:
         limits: the assignment's limits for the selected profile.
         isolation: how the runner is confined (see ``autograder.judge.sandbox``).
         gpu: whether the runner gets the GPU device nodes.
+        seed: the grading seed; every runner seeds its generators with it.
+        python: the interpreter that runs student code (default: the judge's).
+        protect: folders that must stay out of the sandbox (the course repository).
+        runtime_modules: what the first runner must import before any cell runs
+            (the pre-flight; see ``_launch``).
     """
 
     def __init__(self, cells: Sequence[Cell], limits: Limits, isolation: str = BUBBLEWRAP,
-                 gpu: bool = False) -> None:
+                 gpu: bool = False, seed: int | None = None, python: str | None = None,
+                 protect: Sequence[Path] = (),
+                 runtime_modules: Sequence[str] = RUNTIME_MODULES) -> None:
         self._cells = list(cells)
         self._limits = limits
         self._isolation = isolation
         self._gpu = gpu
+        self._seed = seed
+        self._python = python
+        self._protect = tuple(protect)
+        self._runtime_modules = list(runtime_modules)
         self._runner: RunnerProcess | None = None
         self._restarts = 0
         self._skip: set[int] = set()
@@ -181,6 +235,8 @@ class RunnerClient:
         self.cell_runs: list[CellRun] = []
         self.isolation = "none"
         self.failures: list[str] = []
+        #: Set by the first runner's answer (the pre-flight), see ``_launch``.
+        self.runtime: RuntimeFacts | None = None
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -191,19 +247,23 @@ class RunnerClient:
         and skipped from then on: a fresh runner replays the cells before it
         and execution goes on, so one runaway cell does not hide the rest of
         the notebook from the checks.
+
+        Raises:
+            RunnerStartFailure: a runner could not start or import its runtime
+                (a fault of the grading machine: no student code had run in it).
         """
         self._runner = self._launch()
         done: list[Cell] = []
         for cell in self._cells:
             if self._runner is None and not self._restart(done):
-                self.cell_runs.append(CellRun(cell.index, [], False, "not-run"))
+                self.cell_runs.append(CellRun(cell.index, [], False, CellStatus.NOT_RUN))
                 continue
             try:
                 reply = self._execute(cell)
             except RunnerFailure as exc:
                 self._skip.add(cell.index)
                 self.cell_runs.append(CellRun(cell.index, [_failure_output(exc)], True,
-                                              exc.status))
+                                              CellStatus(exc.status.value)))
                 continue
             done.append(cell)
             outputs = reply.get("outputs") if isinstance(reply, dict) else None
@@ -237,21 +297,25 @@ class RunnerClient:
         """Ask the runner to run probe ``name`` and return its (untrusted) result.
 
         Raises:
+            GraderBug: the request itself is wrong (unknown probe or parameters).
             StudentCodeError: student code raised inside the probe.
             RunnerTimeout: the probe ran past ``probe_seconds``.
             RunnerCrashed: the runner died or broke the protocol.
+            RunnerStartFailure: a fresh runner could not start.
         """
+        check_request(name, params)
         self._ensure_running()
         reply = self._request({"op": "probe", "name": name, "params": params},
                               self._limits.probe_seconds)
         if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
-            raise self._fail(RunnerCrashed("the runner sent a malformed reply"))
+            raise self._fail(RunnerCrashed("the runner sent a malformed reply",
+                                           "tiến trình trả lời sai định dạng"))
         if not reply["ok"]:
             error = reply["error"] if isinstance(reply.get("error"), dict) else {}
             kind = str(error.get("type", "Error"))[:100]
             message = str(error.get("message", ""))[:2000]
             if kind in _OUT_OF_MEMORY:
-                raise RunnerOutOfMemory(f"{kind}: {message}"[:300])
+                raise RunnerOutOfMemory(f"{kind}: {message}"[:300], f"{kind}: {message}"[:300])
             raise StudentCodeError(kind, message)
         return reply.get("result")
 
@@ -299,8 +363,50 @@ class RunnerClient:
     # -- internals -------------------------------------------------------------
 
     def _launch(self) -> RunnerProcess:
-        runner = start_runner(self._limits, self._isolation, self._gpu)
+        """Start a runner and wait for its ``hello``.
+
+        No student code has run in a fresh runner, so one that cannot answer is
+        the grading machine's fault, never the student's. The first runner of a
+        client is also the pre-flight: it must import the whole runtime the
+        notebooks use (and, with ``gpu``, see a GPU), so that a broken
+        environment stops the grading instead of failing every student cell.
+        """
+        runner = start_runner(self._limits, self._isolation, self._gpu, self._python,
+                              self._protect)
         self.isolation = runner.isolation
+        self._runner = runner
+        first = self.runtime is None
+        request: dict[str, Any] = {"op": "hello", "seed": self._seed}
+        if first:
+            request |= {"imports": self._runtime_modules, "devices": self._gpu}
+        try:
+            reply = self._request(request, HELLO_SECONDS, within_budget=False)
+        except RunnerFailure as exc:
+            last = next((line.strip() for line in reversed(exc.log.splitlines())
+                         if line.strip()), "")
+            raise RunnerStartFailure(
+                f"a fresh runner did not answer its first request ({exc}"
+                + (f"; its last words: {last[:300]}" if last else "") + ")",
+                hint="grade the reference solution with `course --debug grade` to see the "
+                     "runner's log; check the sandbox, memory and the Python environment",
+                log=exc.log) from None
+        if not reply.get("ok"):
+            error = reply.get("error") if isinstance(reply.get("error"), dict) else {}
+            tail = _sanitize(runner.log_tail())
+            self._runner = None
+            runner.kill()
+            raise RunnerStartFailure(
+                "the runner cannot set up its runtime in the sandbox: "
+                f"{str(error.get('type', ''))[:100]}: {str(error.get('message', ''))[:500]}",
+                hint="install the course's packages (pip install -e .) for the runner's "
+                     "interpreter", log=tail)
+        if first:
+            self.runtime = _runtime_facts(reply)
+            if self._gpu and not self.runtime.gpus:
+                raise DeviceUnavailable(
+                    "the gpu profile was asked for, but TensorFlow inside the sandbox sees "
+                    "no GPU", hint="install the CUDA build of TensorFlow (README, 'GPU "
+                                   "runners') or grade with --profile cpu")
         return runner
 
     def _execute(self, cell: Cell) -> Any:
@@ -310,7 +416,7 @@ class RunnerClient:
 
     def _restart(self, cells: Sequence[Cell]) -> bool:
         """Start a fresh runner and replay ``cells`` silently; False if that failed."""
-        if self._restarts >= _MAX_RESTARTS:
+        if self._restarts >= _MAX_RESTARTS or self._budget_left() <= 0:
             return False
         self._restarts += 1
         self._runner = self._launch()
@@ -327,17 +433,29 @@ class RunnerClient:
         if self._runner is not None:
             self._runner.kill()
             self._runner = None
+        if self._budget_left() <= 0:
+            raise RunnerTimeout(
+                "the submission's time budget is used up; remaining checks not run",
+                f"đã hết {self._limits.submission_seconds} giây cho cả bài; các mục còn lại "
+                "không được chạy")
         replay = [cell for cell in self._cells if cell.index not in self._skip]
         if not self._restart(replay):
             self._runner = None
-            raise RunnerCrashed("the runner failed too many times; remaining checks not run")
+            raise RunnerCrashed("the runner failed too many times; remaining checks not run",
+                                "tiến trình chạy bài đã dừng quá nhiều lần; các mục còn lại "
+                                "không được chạy")
 
-    def _request(self, message: dict[str, Any], seconds: int) -> Any:
+    def _budget_left(self) -> float:
+        return self._started_at + self._limits.submission_seconds - time.monotonic()
+
+    def _request(self, message: dict[str, Any], seconds: int,
+                 within_budget: bool = True) -> Any:
         runner = self._runner
         if runner is None or runner.process.stdin is None or runner.process.stdout is None:
-            raise RunnerCrashed("the runner is not running")
-        budget_end = self._started_at + self._limits.submission_seconds
-        deadline = min(time.monotonic() + seconds, budget_end)
+            raise RunnerCrashed("the runner is not running", "tiến trình chạy bài không còn chạy")
+        deadline = time.monotonic() + seconds
+        if within_budget:
+            deadline = min(deadline, self._started_at + self._limits.submission_seconds)
         request_id = secrets.token_hex(8)
         try:
             _write_before(runner.process.stdin, {**message, "id": request_id}, deadline)
@@ -350,7 +468,9 @@ class RunnerClient:
         if not isinstance(reply, dict) or reply.get("id") != request_id:
             # A frame the runner's loop did not write for this request: forged or
             # out of step. Nothing more from this process can be trusted in order.
-            raise self._fail(RunnerCrashed("the runner broke the protocol (reply out of step)"))
+            raise self._fail(RunnerCrashed(
+                "the runner broke the protocol (reply out of step)",
+                "tiến trình ghi dữ liệu lạ vào kênh liên lạc với bộ chấm"))
         return reply
 
     def _exit_failure(self, exc: Exception) -> RunnerFailure:
@@ -360,26 +480,49 @@ class RunnerClient:
         try:
             code = runner.process.wait(timeout=2)
         except Exception:  # noqa: BLE001
-            return RunnerCrashed(f"the runner stopped answering ({exc})")
+            return RunnerCrashed(f"the runner stopped answering ({exc})",
+                                 "tiến trình chạy bài ngừng trả lời")
         if code == -signal.SIGXCPU or code == 128 + signal.SIGXCPU:
-            return RunnerTimeout("the runner used up its CPU time limit")
+            return RunnerTimeout("the runner used up its CPU time limit",
+                                 "đã dùng hết thời gian CPU cho phép")
         # A plain child reports -N; bubblewrap reports 128 + N for its child's signal.
         signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
         if signum:
-            return RunnerKilled(f"the runner was killed by signal {signum}")
-        return RunnerCrashed(f"the runner exited with status {code}")
+            return RunnerKilled(f"the runner was killed by signal {signum}",
+                                f"tiến trình bị tín hiệu {signum} buộc dừng")
+        return RunnerCrashed(f"the runner exited with status {code}",
+                             f"tiến trình chạy bài thoát với mã {code}")
 
     def _fail(self, exc: RunnerFailure) -> RunnerFailure:
-        self.failures.append(f"{exc.status}: {exc}")
+        """Record a runner failure with the end of its stderr, then kill it."""
+        tail = _sanitize(self._runner.log_tail()) if self._runner is not None else ""
+        exc.log = tail
+        note = f"{exc.status}: {exc}"
+        self.failures.append(f"{note}; runner stderr (end): {tail}" if tail.strip() else note)
         if self._runner is not None:
             self._runner.kill()
             self._runner = None
         return exc
 
 
+def _runtime_facts(reply: dict[str, Any]) -> RuntimeFacts:
+    modules = reply.get("modules")
+    gpus = reply.get("gpus")
+    if not isinstance(modules, dict) or not isinstance(gpus, list):
+        raise RunnerStartFailure("the runner's first answer is unreadable")
+    return RuntimeFacts(str(reply.get("python", ""))[:50],
+                        {str(k)[:50]: str(v)[:50] for k, v in list(modules.items())[:20]},
+                        tuple(str(g)[:100] for g in gpus[:16]))
+
+
+def _sanitize(text: str) -> str:
+    """The end of a runner's log, fit for an instructor's terminal (no control characters)."""
+    return _CONTROL.sub("?", text[-_LOG_TAIL_CHARS:])
+
+
 def _failure_output(exc: RunnerFailure) -> dict[str, Any]:
-    return {"output_type": "error", "ename": f"Runner{exc.status.capitalize()}",
-            "evalue": str(exc), "traceback": []}
+    return {"output_type": "error", "ename": f"Runner{exc.status.value.capitalize()}",
+            "evalue": exc.student, "traceback": []}
 
 
 def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:

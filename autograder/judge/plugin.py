@@ -21,7 +21,9 @@ the student sees; the check's source never leaves this process.
 from __future__ import annotations
 
 import os
+import sys
 import time
+import zlib
 from collections.abc import Generator
 from pathlib import Path
 
@@ -30,6 +32,7 @@ import numpy as np
 import pytest
 
 from autograder.config import AssignmentProfile, load_course
+from autograder.errors import GraderBug, GradingFault, JudgeFailure, ResourceMissing
 from autograder.judge.client import (
     Cell,
     RunnerClient,
@@ -37,22 +40,13 @@ from autograder.judge.client import (
     StudentCodeError,
 )
 from autograder.judge.sandbox import PROCESS, WEAK_NOTE
-from autograder.report import CellOutputs, CheckResult, GradeReport
+from autograder.report import CellOutputs, CheckResult, Fault, GradeReport
+from autograder.verdicts import Status, student_message
 
 __all__ = ["SKIP_TAG"]
 
 #: Cells with this tag (data downloads, long demos) are not executed when grading.
 SKIP_TAG = "skip-grading"
-
-_MESSAGES = {
-    "error": "Mã của bạn gây lỗi khi bộ chấm gọi nó: {detail}",
-    "timeout": "Hết thời gian cho phép khi chạy mã của bạn ({detail}).",
-    "oom": "Mã của bạn dùng quá nhiều bộ nhớ ({detail}).",
-    "crashed": "Tiến trình chạy bài của bạn bị dừng đột ngột ({detail}).",
-    "killed": "Tiến trình chạy bài của bạn bị hệ điều hành buộc dừng ({detail}).",
-    "grader-error": "Bộ chấm gặp lỗi nội bộ ở mục này (không phải lỗi của bạn); "
-                    "hãy báo cho giảng viên.",
-}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,6 +59,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--seed", type=int, default=None, help="seed for probe inputs")
     group.addoption("--isolation", default="bubblewrap",
                     help="runner isolation: bubblewrap|process")
+    group.addoption("--runner-python", default=None,
+                    help="interpreter that runs student code (default: the judge's own)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -76,7 +72,12 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class JudgeSession:
-    """State of one judge run: the runner client, the profile and the verdicts."""
+    """State of one judge run: the runner client, the profile, the verdicts and any fault.
+
+    A grading fault (the runner cannot start, a data set is missing, a check is
+    broken) stops the session: the remaining checks are not run and the report
+    carries the fault instead of a usable score.
+    """
 
     def __init__(self, config: pytest.Config) -> None:
         root = Path(config.getoption("--course-root"))
@@ -92,7 +93,9 @@ class JudgeSession:
         notebook = nbformat.read(config.getoption("--notebook"), as_version=4)
         self.client = RunnerClient(_code_cells(notebook), self.profile.limits,
                                    isolation=config.getoption("--isolation"),
-                                   gpu=self.profile_name == "gpu")
+                                   gpu=self.profile_name == "gpu", seed=self.seed,
+                                   python=config.getoption("--runner-python"),
+                                   protect=[root])
         self.cell_order = {
             str(cell.metadata["nbgrader"].get("grade_id")): index
             for index, cell in enumerate(notebook.cells)
@@ -100,14 +103,31 @@ class JudgeSession:
         }
         self._started = time.monotonic()
 
+    def record_fault(self, fault: GradingFault, check: str = "") -> None:
+        """Keep the first grading fault; the report will carry it instead of a score."""
+        if self.report.fault is None:
+            self.report.fault = Fault(kind=fault.kind, message=fault.message, hint=fault.hint,
+                                      check=check, log=fault.log)
+
     def pytest_sessionstart(self, session: pytest.Session) -> None:
-        runs = self.client.start()
+        problem = _assertions_problem()
+        if problem is not None:
+            self.record_fault(JudgeFailure(problem, hint="run the judge without -O or "
+                                           "PYTHONOPTIMIZE (course grade builds its environment)"))
+            return
+        try:
+            runs = self.client.start()
+        except GradingFault as fault:
+            self.record_fault(fault)
+            return
         self.report.cells = [CellOutputs(r.index, r.outputs, r.raised, r.status) for r in runs]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("check") is None]
         if unmarked:
             raise pytest.UsageError(f"every grader test needs @pytest.mark.check: {unmarked}")
+        if self.report.fault is not None:
+            items.clear()  # nothing a check could find out would become a score
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(
@@ -116,9 +136,9 @@ class JudgeSession:
         report = yield
         if report.when == "call" or (report.when == "setup" and not report.passed):
             verdict = _verdict(item, call)
-            if verdict.status == "grader-error" and call.excinfo is not None:
-                self.report.notes.append(f"grader error in {item.nodeid}: "
-                                         f"{call.excinfo.typename}: {call.excinfo.value}")
+            if verdict.status is Status.GRADER_ERROR and call.excinfo is not None:
+                self.record_fault(_as_fault(call.excinfo.value, item.nodeid), item.name)
+                item.session.shouldstop = "grading fault"
             self.report.checks.append(verdict)
         return report
 
@@ -156,8 +176,9 @@ def profile(judge: JudgeSession) -> AssignmentProfile:
 
 @pytest.fixture
 def rng(judge: JudgeSession, request: pytest.FixtureRequest) -> np.random.Generator:
-    """Random inputs drawn at grading time; the seed is recorded in the report."""
-    return np.random.default_rng([judge.seed, abs(hash(request.node.name)) % (2**31)])
+    """Random inputs drawn at grading time: the same for the same seed and check, in any
+    process (a stable digest of the check's name, not Python's salted ``hash``)."""
+    return np.random.default_rng([judge.seed, zlib.crc32(request.node.name.encode())])
 
 
 def _code_cells(notebook: nbformat.NotebookNode) -> list[Cell]:
@@ -174,20 +195,47 @@ def _verdict(item: pytest.Item, call: pytest.CallInfo[None]) -> CheckResult:
     points = float(marker.kwargs.get("points", 1)) if marker else 0.0
     summary = _summary(item)
     if call.excinfo is None:
-        return CheckResult(item.name, cell, points, points, "passed")
+        return CheckResult(item.name, cell, points, points, Status.PASSED)
     exc = call.excinfo.value
     if isinstance(exc, AssertionError):
         detail = str(exc.args[0]) if exc.args else ""
         message = f"{summary} {detail}".strip()
-        return CheckResult(item.name, cell, 0.0, points, "failed", message)
+        return CheckResult(item.name, cell, 0.0, points, Status.FAILED, message)
     if isinstance(exc, StudentCodeError):
-        status, detail = "error", f"{exc.type}: {exc.message}"
+        status, detail = Status.ERROR, f"{exc.type}: {exc.message}"
     elif isinstance(exc, RunnerFailure):
-        status, detail = exc.status, str(exc)
+        status, detail = exc.status, exc.student
     else:
-        status, detail = "grader-error", ""
-    message = f"{summary} {_MESSAGES[status].format(detail=detail)}".strip()
+        status, detail = Status.GRADER_ERROR, ""
+    message = f"{summary} {student_message(status, detail)}".strip()
     return CheckResult(item.name, cell, 0.0, points, status, message)
+
+
+def _as_fault(exc: BaseException, where: str) -> GradingFault:
+    """The grading fault behind a check that ended in something other than a verdict."""
+    if isinstance(exc, GradingFault):
+        return exc
+    if _is_data_error(exc):
+        return ResourceMissing(f"{where}: {exc}", hint="point COURSE_DATA_DIR at the data "
+                               "mirror, or allow the download (unset COURSE_OFFLINE)")
+    return GraderBug(f"{where} raised {type(exc).__name__}: {str(exc)[:500]}",
+                     hint="fix the check in graders/ (a check may fail only with assert)")
+
+
+def _is_data_error(exc: BaseException) -> bool:
+    data = sys.modules.get("course_datasets")
+    return data is not None and isinstance(exc, data.DataError)
+
+
+def _assertions_problem() -> str | None:
+    """Why this judge cannot trust its own ``assert`` statements, if it cannot."""
+    if sys.flags.optimize:
+        return f"assertions are disabled in the judge (python -O, optimize={sys.flags.optimize})"
+    try:
+        assert False  # noqa: S101, B011, PT015 - proves that assert statements run here
+    except AssertionError:
+        return None
+    return "assertions are disabled in the judge"
 
 
 def _summary(item: pytest.Item) -> str:

@@ -4,8 +4,9 @@ TRUSTED SIDE. This is the only place that decides how student code is started.
 
 ``bubblewrap`` isolation (the default): fresh pid, network, ipc and uts
 namespaces; a new root holding only a read-only system (``/usr``, a few files of
-``/etc``), the read-only Python runtime and the ``autograder`` package; a
-size-capped writable ``/tmp`` and private ``/dev/shm``; no ``graders/``,
+``/etc``), a size-capped writable ``/tmp`` and private ``/dev/shm``, and on top
+of them the read-only Python runtime (wherever it lives, see
+:mod:`autograder.judge.runtime`) and the ``autograder`` package; no ``graders/``,
 ``solutions/``, gradebook, submissions, data or home directory. Started by
 root it runs the runner as ``nobody`` with no capabilities and
 ``no_new_privs`` (``setpriv``), without a user namespace, so no uid inside maps
@@ -33,12 +34,19 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import autograder
 from autograder.config import Limits
+from autograder.errors import IsolationUnavailable
+from autograder.judge.runtime import (
+    ENGINE_MOUNT,
+    SYSTEM_DIRS,
+    bootstrap,
+    engine_dir,
+    runtime_for,
+)
 
 __all__ = [
     "BUBBLEWRAP",
@@ -54,7 +62,10 @@ PROCESS = "process"
 #: What every report says when the instructor accepted the weaker mode.
 WEAK_NOTE = ("WEAK ISOLATION: runner in a plain process with rlimits (no bubblewrap); "
              "student code could read files the grading user can read")
-INSTALL_HINT = "install it with `sudo apt-get install bubblewrap`"
+INSTALL_HINT = "install it: sudo apt-get install bubblewrap"
+#: How the runner's interpreter starts: no user site-packages, no script folder on sys.path.
+#: Not ``-I``: its ``-E`` would drop PYTHONHASHSEED, and the environment is ours anyway.
+RUNNER_FLAGS = ("-s", "-P")
 
 _NOBODY = 65534
 _PR_SET_PDEATHSIG = 1
@@ -63,10 +74,6 @@ _SHM_MB = 64
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf",
               "passwd", "group", "fonts", "alternatives")
 _GPU_DEVICES = ("nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset")
-
-
-class IsolationUnavailable(RuntimeError):
-    """bubblewrap cannot be used here and weaker isolation was not accepted."""
 
 
 @dataclass
@@ -101,56 +108,71 @@ class RunnerProcess:
 
 
 @functools.cache
-def bubblewrap_problem() -> str | None:
-    """Why bubblewrap cannot isolate the runner here, or ``None`` when it can."""
+def bubblewrap_problem() -> tuple[str, str] | None:
+    """Why bubblewrap cannot isolate the runner here and how to fix it, or ``None``."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
-        return f"bubblewrap (bwrap) is not installed; {INSTALL_HINT}"
+        return "bubblewrap (bwrap) is not installed", INSTALL_HINT
     probe = [bwrap, *_namespace_flags(), "--ro-bind", "/", "/", "true"]
     done = subprocess.run(probe, capture_output=True, text=True, check=False, timeout=30)
     if done.returncode != 0:
-        return (f"bubblewrap cannot create namespaces here ({done.stderr.strip()[:200]}); "
-                "enable unprivileged user namespaces or grade as root")
+        return (f"bubblewrap cannot create namespaces here ({done.stderr.strip()[:200]})",
+                "enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1)"
+                " or grade as root")
     return None
 
 
-def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False) -> RunnerProcess:
-    """Start ``python -m autograder.runner`` confined as ``isolation`` says.
+def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
+                 python: str | None = None, protect: Sequence[Path] = ()) -> RunnerProcess:
+    """Start the runner (``autograder.runner``) confined as ``isolation`` says.
 
     Args:
         limits: the assignment's limits for the selected profile.
         isolation: ``"bubblewrap"`` or ``"process"`` (weaker; explicit opt-in only).
         gpu: give the sandbox the NVIDIA device nodes (and nothing else of /dev).
+        python: the interpreter that runs student code (default: this process's).
+        protect: folders that must stay out of the sandbox even if the
+            interpreter's ``sys.path`` names them (the course repository).
 
     Returns:
         The running process; its stdin/stdout are the protocol pipes.
 
     Raises:
-        IsolationUnavailable: if bubblewrap was asked for and cannot run here.
+        IsolationUnavailable: if bubblewrap was asked for and cannot run here, or
+            the runtime cannot be shown without a protected folder.
+        RunnerStartFailure: if the interpreter cannot be run at all.
     """
+    python = python or sys.executable
     scratch = tempfile.TemporaryDirectory(prefix="course-runner-")
     scratch_path = Path(scratch.name)
     log_path = scratch_path / "runner.log"
-    runner = [sys.executable, "-I", "-m", "autograder.runner"]
-    if isolation == BUBBLEWRAP:
-        problem = bubblewrap_problem()
-        if problem is not None:
-            scratch.cleanup()
-            raise IsolationUnavailable(problem)
-        command = _bubblewrap_command(limits, gpu) + runner
-        env = _environment(Path("/tmp"))
-        cwd = scratch_path
-    elif isolation == PROCESS:
-        command, env, cwd = runner, _environment(scratch_path), scratch_path
-    else:
-        raise ValueError(f"isolation must be {BUBBLEWRAP!r} or {PROCESS!r}. "
-                         f"Received: isolation={isolation!r}")
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=cwd,
-            env=env, start_new_session=True, close_fds=True,
-            preexec_fn=_limit_resources(limits),  # noqa: PLW1509 - the judge runs no threads here
-        )
+    try:
+        if isolation == BUBBLEWRAP:
+            problem = bubblewrap_problem()
+            if problem is not None:
+                raise IsolationUnavailable(problem[0], hint=problem[1])
+            protected = [*protect, Path(tempfile.gettempdir())]
+            env = _environment(Path("/tmp"))
+            command = [*_bubblewrap_command(limits, gpu, python, protected, env),
+                       python, *RUNNER_FLAGS, "-c", bootstrap(ENGINE_MOUNT)]
+        elif isolation == PROCESS:
+            # Only the engine package, not the checkout around it, goes on sys.path.
+            (scratch_path / "engine").mkdir()
+            (scratch_path / "engine" / "autograder").symlink_to(engine_dir())
+            command = [python, *RUNNER_FLAGS, "-c", bootstrap(str(scratch_path / "engine"))]
+            env = _environment(scratch_path)
+        else:
+            raise ValueError(f"isolation must be {BUBBLEWRAP!r} or {PROCESS!r}. "
+                             f"Received: isolation={isolation!r}")
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                cwd=scratch_path, env=env, start_new_session=True, close_fds=True,
+                preexec_fn=_limit_resources(limits),  # noqa: PLW1509 - the judge runs no threads here
+            )
+    except BaseException:
+        scratch.cleanup()
+        raise
     return RunnerProcess(process=process, scratch=scratch, log_path=log_path, isolation=isolation)
 
 
@@ -163,6 +185,7 @@ def _environment(home: Path) -> dict[str, str]:
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
+        "PYTHONHASHSEED": "0",  # set and dict order of strings: the same in every regrade
         "MPLBACKEND": "Agg",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "KERAS_HOME": str(home / ".keras"),
@@ -179,21 +202,26 @@ def _namespace_flags() -> list[str]:
     return flags if os.geteuid() == 0 else [*flags, "--unshare-user"]
 
 
-def _bubblewrap_command(limits: Limits, gpu: bool) -> list[str]:
+def _bubblewrap_command(limits: Limits, gpu: bool, python: str, protect: Sequence[Path],
+                        env: dict[str, str]) -> list[str]:
+    runtime = runtime_for(python, protect)
     bwrap = shutil.which("bwrap") or "bwrap"
     command = [bwrap, *_namespace_flags(), "--clearenv"]
+    for name, value in env.items():
+        command += ["--setenv", name, value]
     command += _system_mounts()
-    runtime = sorted({Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-                      Path(autograder.__file__).resolve().parent})
-    command += _parent_dirs(runtime)
-    for path in runtime:
-        command += ["--ro-bind", str(path), str(path)]
-    if Path(sys.prefix) != Path(sys.prefix).resolve():
-        command += ["--symlink", str(Path(sys.prefix).resolve()), str(sys.prefix)]
+    # The fresh /tmp comes before the runtime: a virtualenv under the host's /tmp is bound
+    # on top of it rather than hidden by it.
     command += ["--proc", "/proc", "--dev", "/dev",
                 "--size", str(_SHM_MB * 1024 * 1024), "--perms", "1777", "--tmpfs", "/dev/shm",
                 "--size", str(limits.tmpfs_mb * 1024 * 1024), "--perms", "1777",
-                "--tmpfs", "/tmp", "--chdir", "/tmp"]
+                "--tmpfs", "/tmp"]
+    engine = Path(ENGINE_MOUNT) / "autograder"
+    targets = [target for _, target in runtime.binds] + [engine]
+    command += _parent_dirs(targets)
+    for source, target in runtime.binds:
+        command += ["--ro-bind", str(source), str(target)]
+    command += ["--ro-bind", str(engine_dir()), str(engine), "--chdir", "/tmp"]
     if gpu:
         devices = [f"/dev/{name}" for name in _GPU_DEVICES]
         devices += [str(p) for p in sorted(Path("/dev").glob("nvidia[0-9]*"))]
@@ -225,13 +253,16 @@ def _parent_dirs(paths: list[Path]) -> list[str]:
     The host's ancestors may be private (a 0700 home holding the Python
     runtime); in the sandbox's new root they are empty 0755 directories, so
     the unprivileged runner can reach the runtime and nothing else there.
+    Ancestors inside the system folders and the mount points made above
+    (``/tmp``, ``/proc``, ``/dev``) exist already.
     """
-    parents = sorted({p for path in paths for p in path.parents if p != Path("/")},
+    system = [Path(d) for d in SYSTEM_DIRS]
+    existing = {Path("/"), Path("/tmp"), Path("/proc"), Path("/dev"), *system}
+    parents = sorted({p for path in paths for p in path.parents
+                      if p not in existing and not any(d in p.parents for d in system)},
                      key=lambda p: len(p.parts))
     flags: list[str] = []
     for parent in parents:
-        if parent.parts[1] in ("usr", "proc", "dev", "tmp"):
-            continue
         flags += ["--perms", "0755", "--dir", str(parent)]
     return flags
 

@@ -17,10 +17,9 @@ import nbformat
 from nbformat import NotebookNode
 
 from autograder.report import CheckResult, GradeReport
+from autograder.verdicts import CellStatus, Status
 
 __all__ = ["annotate_notebook", "feedback_lines"]
-
-_ICONS = {"passed": "✔"}
 
 
 def annotate_notebook(nb: NotebookNode, report: GradeReport) -> NotebookNode:
@@ -35,7 +34,7 @@ def annotate_notebook(nb: NotebookNode, report: GradeReport) -> NotebookNode:
             continue
         ran = outputs.get(index)
         cell.outputs = [nbformat.from_dict(o) for o in ran.outputs] if ran else []
-        if ran and ran.status == "ok":
+        if ran and ran.status is CellStatus.OK:
             count += 1
             cell.execution_count = count
         else:
@@ -51,9 +50,9 @@ def feedback_lines(checks: list[CheckResult]) -> list[str]:
     """One Vietnamese line per check: mark, points, and the message if it lost points."""
     lines = []
     for check in checks:
-        mark = _ICONS.get(check.status, "✘")
+        mark = "✔" if check.status is Status.PASSED else "✘"
         line = f"{mark} {check.id} ({_fmt(check.score)}/{_fmt(check.max_score)} điểm)"
-        if check.status != "passed":
+        if check.status is not Status.PASSED:
             line += f" [{check.status}] {check.message}"
         lines.append(line)
     return lines

@@ -5,6 +5,12 @@ It replaces nbgrader's in-kernel ``Execute`` step in
 submission is executed by the runner, the hidden checks run in the judge, and
 the verdicts are written into the graded cells so that nbgrader's own
 ``SaveAutoGrades`` step records them. No student code runs in nbgrader's process.
+
+A grading fault (see :mod:`autograder.errors`) is never written as a grade:
+the step logs the cause and its fix, marks the submission's grades in the
+gradebook as ungraded (as nbgrader creates them: no score, needs grading) and
+raises, so nbgrader lists the submission among its failures, removes its
+autograded copy and goes on with the rest of the batch.
 """
 
 from __future__ import annotations
@@ -14,16 +20,23 @@ from typing import Any
 
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Bool, Unicode
 
+import autograder
+from autograder.errors import GradingFault
 from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout, find_course_root
 from autograder.nbgrader_ext.annotate import annotate_notebook
 
-__all__ = ["NormalizeSubmissionMetadata", "SandboxedGrade"]
+__all__ = ["FAULT_MARK", "METADATA_KEY", "NormalizeSubmissionMetadata", "SandboxedGrade"]
 
 _SCHEMA_VERSION = 3
+#: Notebook metadata key under which the autograded notebook records how it was graded.
+METADATA_KEY = "course_grading"
+#: Start of the log line that names a grading fault (``course demo`` quotes these lines).
+FAULT_MARK = "GRADING FAULT"
 
 
 class NormalizeSubmissionMetadata(NbGraderPreprocessor):  # type: ignore[misc]
@@ -77,17 +90,52 @@ class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
              "refusing. Weaker: student code can read what the grading user can read.",
     ).tag(config=True)
 
+    runner_python = Unicode(
+        "",
+        help="Interpreter that runs student code. Empty: COURSE_RUNNER_PYTHON, then the "
+             "interpreter nbgrader runs in.",
+    ).tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
         assignment_id = resources["nbgrader"]["assignment"]
+        student = resources["nbgrader"].get("student")
         root = Path(self.course_root) if self.course_root else find_course_root()
-        report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None,
-                                allow_weak_isolation=self.allow_weak_isolation)
+        try:
+            report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None,
+                                    allow_weak_isolation=self.allow_weak_isolation,
+                                    runner_python=self.runner_python or None)
+        except GradingFault as fault:
+            self.log.error("%s for student %s, %s (left ungraded): %s", FAULT_MARK, student,
+                           assignment_id, fault.one_line())
+            if fault.log:
+                self.log.error("log behind the fault for %s:\n%s", student, fault.log)
+            self._mark_ungraded(resources)
+            raise
         self.log.info(
-            "%s: %g/%g points (%s profile, isolation: %s) in %.1f s",
-            resources["nbgrader"].get("student"), report.score, report.max_score,
-            report.profile, report.isolation, report.elapsed_s,
+            "%s: %g/%g points (%s profile, isolation: %s, seed %d) in %.1f s",
+            student, report.score, report.max_score,
+            report.profile, report.isolation, report.seed, report.elapsed_s,
         )
         for note in report.notes:
             self.log.warning("%s", note)
         annotate_notebook(nb, report)
+        nb.metadata[METADATA_KEY] = {"seed": report.seed, "profile": report.profile,
+                                     "isolation": report.isolation,
+                                     "engine": autograder.__version__}
         return nb, resources
+
+    def _mark_ungraded(self, resources: ResourcesDict) -> None:
+        """Reset this notebook's grades to nbgrader's "not graded yet" (no auto score), so
+        that no score from an earlier grading stands for a notebook nbgrader now removes."""
+        info = resources["nbgrader"]
+        try:
+            with Gradebook(info["db_url"]) as gradebook:
+                notebook = gradebook.find_submission_notebook(
+                    info["notebook"], info["assignment"], info["student"])
+                for grade in notebook.grades:
+                    grade.auto_score = None
+                    grade.needs_manual_grade = True
+                gradebook.db.commit()
+        except (KeyError, MissingEntry) as exc:
+            self.log.warning("could not mark %s ungraded in the gradebook: %s",
+                             info.get("student"), exc)

@@ -8,6 +8,8 @@ learns arrives in requests.
 
 Requests and replies (one frame each)::
 
+    {"op": "hello", "seed": int | None, "imports": [str], "devices": bool}
+        -> {"ok": true, "python": str, "modules": {name: version}, "gpus": [str]}
     {"op": "execute", "source": str, "max_chars": int}
         -> {"ok": true, "outputs": [nbformat outputs], "raised": bool}
     {"op": "probe", "name": str, "params": {...}}
@@ -17,11 +19,19 @@ Requests and replies (one frame each)::
 
 Every request carries an ``id`` that its reply repeats, so the judge can tell
 the loop's own replies from frames that student code writes to the pipe.
+
+``hello`` comes first, before any student code runs: it proves the runtime
+works in the sandbox (the judge treats a runner that cannot answer it as a
+fault of the grading machine, never of the student) and seeds Python,
+NumPy and TensorFlow with the grading seed, so that a regrade with the same
+seed replays the same student randomness.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
+import random
 import sys
 from typing import IO, Any
 
@@ -50,6 +60,28 @@ def _error(exc: BaseException) -> dict[str, Any]:
     return {"ok": False, "error": {"type": type(exc).__name__, "message": str(exc)[:2000]}}
 
 
+def _hello(request: dict[str, Any]) -> dict[str, Any]:
+    """Import the requested modules, seed every generator, report versions and devices."""
+    modules = {}
+    for name in request.get("imports") or []:
+        module = importlib.import_module(str(name))
+        modules[str(name)] = str(getattr(module, "__version__", ""))
+    seed = request.get("seed")
+    if seed is not None:
+        import keras
+        import numpy as np
+
+        random.seed(int(seed))
+        np.random.seed(int(seed) % 2**32)
+        keras.utils.set_random_seed(int(seed) % 2**32)
+    gpus: list[str] = []
+    if request.get("devices"):
+        import tensorflow as tf
+
+        gpus = [device.name for device in tf.config.list_physical_devices("GPU")]
+    return {"ok": True, "python": sys.version.split()[0], "modules": modules, "gpus": gpus}
+
+
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     """Answer requests until ``shutdown`` or the end of the request stream."""
     from autograder.runner.probes import PROBES
@@ -65,10 +97,15 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         request_id = request.get("id") if isinstance(request, dict) else None
         if op == "shutdown":
             return
-        if op == "execute":
+        if op == "hello":
+            try:
+                reply: dict[str, Any] = _hello(request)
+            except Exception as exc:  # noqa: BLE001 - reported to the judge as a start failure
+                reply = _error(exc)
+        elif op == "execute":
             outputs, raised = shell.run_notebook_cell(str(request["source"]),
                                                       int(request["max_chars"]))
-            reply: dict[str, Any] = {"ok": True, "outputs": outputs, "raised": raised}
+            reply = {"ok": True, "outputs": outputs, "raised": raised}
         elif op == "probe" and request.get("name") in PROBES:
             try:
                 result = PROBES[request["name"]](shell.user_ns, **request.get("params", {}))

@@ -95,7 +95,7 @@ def _resolve(namespace: Mapping[str, Any], name: str) -> Any:
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"probe target must be an identifier. Received: target={name!r}")
     if name not in namespace:
-        raise StudentNameError(f"notebook does not define `{name}`")
+        raise StudentNameError(f"bài làm không định nghĩa `{name}`")
     return namespace[name]
 
 
