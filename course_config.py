@@ -61,7 +61,7 @@ _MLP_RECIPE = {
     "batch_size": 256,
     "learning_rate": 0.1,
     "epochs": 10,
-    "overfit_steps": 200,
+    "overfit_steps": 300,
     "overfit_learning_rate": 0.5,
     "seed": 20261126,
 }
@@ -83,7 +83,11 @@ PERCEPTRON = Assignment(
                 "Scratch MLP (judge's loop, student's functions): mean 0.766, std 0.019, "
                 "min 0.732, max 0.790. Concise Keras MLP: mean 0.794, std 0.014, min 0.766, "
                 "max 0.809. Overfitting 64 images in 200 steps at lr 0.5: 10/10 seeds reach "
-                "1.0. Thresholds = worst seed - 0.03: 0.70 and 0.73. About 4 s per seed."
+                "1.0. Thresholds = worst seed - 0.03: 0.70 and 0.73. About 4 s per seed. "
+                "2026-12-02: 200 overfitting steps were too close to the edge: at the recipe "
+                "seed the reference is at 0.9375 after 150 steps and a correct-but-unstable "
+                "cross-entropy (plain exp) at 0.75 after 200 (CI failure); both, and seeds "
+                "1-4, are at 1.0 from 250 steps on, so the check runs 300."
             ),
         ),
         "gpu": AssignmentProfile(

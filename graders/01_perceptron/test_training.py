@@ -20,7 +20,7 @@ def _train(runner, x_train, y_train, x_eval, epochs, batch_size, lr, seed):
 
 @pytest.mark.check(cell=CELL, points=2)
 def test_overfits_a_small_batch(runner, profile, fashion_mnist):
-    """Mạng tự viết từ đầu phải học thuộc 64 ảnh cố định (độ chính xác huấn luyện 100%) sau 200 bước SGD."""
+    """Mạng tự viết từ đầu phải học thuộc 64 ảnh cố định (độ chính xác huấn luyện 100%) sau 300 bước SGD."""
     (x_train, y_train), _ = fashion_mnist
     recipe = profile.recipe
     x, y = x_train[:64], y_train[:64]
