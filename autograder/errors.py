@@ -64,7 +64,7 @@ class CourseError(Exception):
 
     def one_line(self) -> str:
         """The message and its fix, as the CLI prints them."""
-        text = self.message.rstrip(".")
+        text = " ".join(self.message.split()).rstrip(".")
         return f"{text}. Fix: {self.hint}" if self.hint else text
 
 

@@ -21,6 +21,7 @@ def release_path(layout, tmp_path_factory):
     return course.release_path("03_dropout")
 
 
+@pytest.mark.slow
 def test_source_notebook_earns_full_marks_as_json(layout):
     """`course grade --json` on the source notebook reports 20/20 in the documented shape."""
     report = grade_json(layout.source_notebook("03_dropout"))
@@ -31,6 +32,7 @@ def test_source_notebook_earns_full_marks_as_json(layout):
     assert report["max_score"] == 20.0
 
 
+@pytest.mark.slow
 def test_untouched_release_scores_zero_with_exit_code_zero(release_path):
     """A notebook that earns nothing is still a completed grading: exit 0, score 0."""
     report = grade_json(release_path)
@@ -63,6 +65,7 @@ def test_missing_notebook_exits_3(tmp_path):
     assert "file not found" in result.output
 
 
+@pytest.mark.slow
 def test_notebook_without_cells_metadata_is_graded_not_rejected(tmp_path):
     """A valid notebook with no graded cells still gets every hidden check (all zero)."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])

@@ -31,6 +31,9 @@ from grading_helpers import FAST_BUDGET_S as BUDGET_S
 from grading_helpers import copy_course, variant_sections
 from hostile_attacks import ATTACKS, Attack
 
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
 ASSIGNMENT = "03_dropout"
 SECRET = "HOSTILE" + "-SECRET-" + secrets.token_hex(8)
 JUDGE_MARGIN_S = 60

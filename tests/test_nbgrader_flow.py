@@ -13,6 +13,9 @@ from autograder.solutions import fill_solutions, read_sections
 
 from grading_helpers import variant_sections
 
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
 ASSIGNMENT = "03_dropout"
 
 
@@ -70,6 +73,16 @@ def test_stderr_in_a_graded_cell_does_not_zero_it(course):
     assert "STDERR-MARKER" in shown
     assert "tf logger" in shown
     assert determine_grade(cell) == (6.0, 6.0)
+
+
+def test_autograded_notebook_records_how_it_was_graded(course):
+    """The autograded notebook keeps the seed, profile and isolation, so a grade can be
+    replayed with `course grade --seed`."""
+    nb = nbformat.read(course.autograded_path("partly_wrong", ASSIGNMENT), as_version=4)
+    grading = nb.metadata["course_grading"]
+    assert isinstance(grading["seed"], int)
+    assert grading["profile"] == "cpu"
+    assert grading["isolation"] == "bubblewrap"
 
 
 def test_partial_credit_is_recorded_per_cell(course):

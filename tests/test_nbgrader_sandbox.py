@@ -14,12 +14,16 @@ import pytest
 from nbformat.warnings import DuplicateCellId
 from nbgrader.api import Gradebook
 
-import autograder
 from autograder.course_dir import NbgraderError, TempCourse
 from autograder.layout import CourseLayout
 from autograder.solutions import fill_solutions, read_sections
 
-from grading_helpers import copy_course, variant_sections
+from fault_injection import CONFIG as FAULT_CONFIG
+from fault_injection import FAULTY_STUDENT
+from grading_helpers import REPO, copy_course, variant_sections
+
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "03_dropout"
 
@@ -47,8 +51,11 @@ def graded(nb):
 
 @pytest.fixture(scope="module")
 def batch(layout, tmp_path_factory):
-    """One `nbgrader autograde` batch with a self-reporting and several tampered notebooks."""
+    """One `nbgrader autograde` batch with a self-reporting and several tampered notebooks, a
+    malformed one, and one whose grading machine fails (the runner cannot start)."""
     root = copy_course(layout, tmp_path_factory.mktemp("sandbox-course"), fast=True)
+    with (root / "nbgrader_config.py").open("a") as config:
+        config.write(FAULT_CONFIG.format(tests=str(REPO / "tests")))
     course = TempCourse(CourseLayout(root), tmp_path_factory.mktemp("nbgrader"))
     release = course.release(ASSIGNMENT)
     reference = read_sections(layout.solution_module(ASSIGNMENT))
@@ -74,7 +81,7 @@ def batch(layout, tmp_path_factory):
 
     for student, nb in {"reporter": reporter, "wrong": wrong, "tampered": tampered,
                         "deleted": deleted, "shuffled": shuffled, "kernel": kernel,
-                        "schema": schema}.items():
+                        "schema": schema, FAULTY_STUDENT: wrong}.items():
         with warnings.catch_warnings():
             # The duplicated cells are the attack: write them as the student would.
             warnings.simplefilter("ignore", DuplicateCellId)
@@ -90,15 +97,15 @@ def batch(layout, tmp_path_factory):
     return course, failed
 
 
-SYSTEM_TOP_LEVEL = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "root",
-                    "sbin", "tmp", "usr"}
+#: The system, the engine (mounted at /opt/course-engine) and scratch space.
+SYSTEM_TOP_LEVEL = {"bin", "dev", "etc", "lib", "lib32", "lib64", "libx32", "opt", "proc",
+                    "root", "sbin", "tmp", "usr"}
 
 
 def runtime_top_level() -> set[str]:
-    """Top-level folders of the Python runtime and the engine, which the sandbox mounts
-    read-only at their own paths (the checkout may live anywhere: /work, /check, ...)."""
-    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(),
-             Path(autograder.__file__).resolve().parent}
+    """Top-level folders of the Python runtime, which the sandbox mounts read-only at their
+    own paths (the checkout may live anywhere: /work, /check, ...)."""
+    paths = {Path(sys.prefix), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
     return {path.parts[1] for path in paths if len(path.parts) > 1}
 
 
@@ -135,6 +142,22 @@ def test_broken_notebook_does_not_stop_the_batch(batch):
     assert graded_students == {"reporter", "wrong", "tampered", "deleted", "shuffled",
                                "kernel", "schema"}, failed
     assert "broken" in failed
+
+
+def test_grading_fault_leaves_one_submission_ungraded_and_the_batch_goes_on(batch):
+    """A runner that cannot start is the machine's fault: that submission gets no grade
+    (no autograded notebook, no auto score in the gradebook, named among nbgrader's
+    failures with the cause), and every other submission of the batch is graded."""
+    course, failed = batch
+    assert f"for student '{FAULTY_STUDENT}'" in failed
+    assert "grading fault (runner-start)" in failed
+    assert "/nonexistent/python3" in failed
+    assert not course.autograded_path(FAULTY_STUDENT, ASSIGNMENT).exists()
+    with Gradebook(f"sqlite:///{course.root / 'gradebook.db'}", "d2l-keras-vi") as gb:
+        notebook = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, FAULTY_STUDENT)
+        assert notebook.grades
+        assert all(g.auto_score is None and g.needs_manual_grade for g in notebook.grades)
+    assert "wrong" in scores(course)
 
 
 def test_notebook_tampering_gains_nothing(batch):

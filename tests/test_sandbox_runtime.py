@@ -146,6 +146,7 @@ def test_missing_runtime_module_is_a_start_failure():
         client.start()
 
 
+@pytest.mark.slow
 def test_the_seed_replays_student_randomness():
     """Two runners with the same seed draw the same Python, NumPy and TensorFlow numbers;
     another seed draws others."""

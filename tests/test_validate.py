@@ -14,6 +14,9 @@ from autograder.validate import read_variants
 
 from grading_helpers import copy_course
 
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
 ASSIGNMENT = "03_dropout"
 
 

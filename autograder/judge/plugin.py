@@ -216,8 +216,8 @@ def _as_fault(exc: BaseException, where: str) -> GradingFault:
     if isinstance(exc, GradingFault):
         return exc
     if _is_data_error(exc):
-        return ResourceMissing(f"{where}: {exc}", hint="point COURSE_DATA_DIR at the data "
-                               "mirror, or allow the download (unset COURSE_OFFLINE)")
+        return ResourceMissing(f"{where}: {exc}", hint="provide the data set as README, "
+                               "'Data' says (COURSE_DATA_DIR, the cache or a download)")
     return GraderBug(f"{where} raised {type(exc).__name__}: {str(exc)[:500]}",
                      hint="fix the check in graders/ (a check may fail only with assert)")
 
