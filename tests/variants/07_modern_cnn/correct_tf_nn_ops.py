@@ -39,11 +39,14 @@ class BatchNorm(keras.layers.Layer):
 
     def build(self, input_shape):
         channels = int(input_shape[-1])
-        for name, init, trainable in (("gamma", "ones", True), ("beta", "zeros", True),
-                                      ("moving_mean", "zeros", False),
-                                      ("moving_variance", "ones", False)):
-            setattr(self, name, self.add_weight(name=name, shape=(channels,), initializer=init,
-                                                trainable=trainable))
+        def weight(name, init, trainable):
+            return self.add_weight(name=name, shape=(channels,), initializer=init,
+                                   trainable=trainable)
+
+        self.gamma = weight("gamma", "ones", True)
+        self.beta = weight("beta", "zeros", True)
+        self.moving_mean = weight("moving_mean", "zeros", False)
+        self.moving_variance = weight("moving_variance", "ones", False)
 
     def call(self, inputs, training=None):
         if not training:
