@@ -1,0 +1,182 @@
+"""The source policy: the judge reads each submitted cell and refuses the ones that reach
+the runner's machinery or borrow a finished layer (autograder.judge.source_policy)."""
+
+from __future__ import annotations
+
+import glob
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.judge.source_policy import (
+    check_source,
+    given_sources,
+    screen_notebook,
+)
+from autograder.solutions import fill_solutions, read_sections
+
+from grading_helpers import REPO
+
+#: Ways student code reaches the runner's pipes, its engine or the interpreter's internals.
+MACHINERY = {
+    "os_write": "import os\nos.write(1, b'{}')",
+    "fd_open": "f = open(1, 'wb')",
+    "proc_fd_path": "import numpy as np\nnp.asarray([1]).tofile('/proc/self/fd/1')",
+    "dev_stdout_string": "path = '/dev/stdout'",
+    "sys_stdout_buffer": "import sys\nsys.stdout.buffer.write(b'x')",
+    "sys_modules": "import sys\nsys.modules['autograder.runner.probes'] = None",
+    "engine_import": "from autograder.runner import probes",
+    "dunder_import": "os = __import__('os')",
+    "importlib": "import importlib\nos = importlib.import_module('os')",
+    "exec_string": "exec('import os')",
+    "eval_string": "eval('1')",
+    "compile_code": "code = compile('x', 'f', 'eval')",
+    "computed_getattr": "import tensorflow as tf\nf = getattr(tf, 'i' + 'o')",
+    "getattr_dunder": "b = getattr(print, '__self__')",
+    "subclasses_walk": "x = ().__class__.__bases__[0].__subclasses__()",
+    "globals_dict": "g = globals()",
+    "frame_walk": "import sys\nframe = sys._getframe()",
+    "traceback_frame": "try:\n    1 / 0\nexcept Exception as e:\n    f = e.__traceback__.tb_frame",
+    "generator_frame": "g = (i for i in []).gi_frame",
+    "ctypes": "import ctypes",
+    "gc_objects": "import gc\nobjs = gc.get_objects()",
+    "inspect": "import inspect",
+    "tf_io": "import tensorflow as tf\ntf.io.write_file('x', 'y')",
+    "tf_io_alias": "from tensorflow import io as tio\ntio.write_file('x', 'y')",
+    "tf_py_function": "import tensorflow as tf\ny = tf.py_function(print, [1], tf.int32)",
+    "numpy_save": "import numpy as np\nnp.save('x.npy', [1])",
+    "private_module_attr": "import random\nos = random._os",
+    "logger_stream": "import tensorflow as tf\ns = tf.get_logger().handlers[0].stream",
+    "shell_escape": "!cat /etc/passwd",
+    "line_magic": "%run other.py",
+    "assigned_magic": "files = !ls",
+    "keras_internals": "from keras.src import backend",
+    "subprocess": "import subprocess",
+    "builtins_name": "b = __builtins__",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MACHINERY))
+def test_machinery_access_is_refused(name):
+    """Every known route to the runner's pipes or internals breaks a rule, named with its line."""
+    violations = check_source(MACHINERY[name])
+    assert violations, name
+    assert all(v.rule != "forbidden" for v in violations)
+    assert all(v.line >= 1 and v.message for v in violations)
+
+
+#: Ordinary student code of this course: none of it may break a rule.
+ALLOWED = {
+    "layer_class": (
+        "import keras\nimport tensorflow as tf\n\n"
+        "class Dropout(keras.layers.Layer):\n"
+        "    def __init__(self, rate, **kwargs):\n"
+        "        super().__init__(**kwargs)\n"
+        "        self._rate = rate\n"
+        "    def call(self, inputs, training=None):\n"
+        "        return inputs if not training else inputs * 2\n"
+        "    def get_config(self):\n"
+        "        return {**super().get_config(), 'rate': self._rate}\n"),
+    "numpy_math": "import numpy as np\nimport math\nx = np.where(np.asarray([1.0]) > 0, 1, 0)\n"
+                  "y = math.exp(1) + np.mean(x)",
+    "literal_getattr": "import keras\nlayer = getattr(keras.layers, 'Dense')\n"
+                       "ok = hasattr(layer, 'units')",
+    "type_name": "n = type(1).__name__",
+    "pandas_frame": "import pandas as pd\nd = pd.DataFrame({'a': [1]}).fillna(0)\n"
+                    "t = pd.api.types.is_numeric_dtype(d['a'])",
+    "warnings_and_print": "import warnings\nwarnings.warn('x', stacklevel=1)\nprint('ok')",
+    "syntax_error": "def f(:\n",  # the runner reports it as the student's own error
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALLOWED))
+def test_ordinary_course_code_is_allowed(name):
+    assert check_source(ALLOWED[name]) == []
+
+
+def test_every_reference_and_variant_section_keeps_the_policy():
+    """The reference solutions and every variant (correct or buggy) break no machinery rule;
+    only the variants written to break an "implement it yourself" rule break one."""
+    breaking = {}
+    for path in sorted(glob.glob(str(REPO / "solutions" / "*.py"))
+                       + glob.glob(str(REPO / "tests" / "variants" / "*" / "*.py"))):
+        assignment = Path(path).stem if "solutions" in path else Path(path).parent.name
+        rules_path = REPO / "graders" / assignment / "source_rules.toml"
+        rules = tomllib.loads(rules_path.read_text()) if rules_path.is_file() else {}
+        for section, source in read_sections(Path(path)).items():
+            violations = check_source(source, rules.get(section, {}))
+            if violations:
+                breaking[f"{Path(path).parent.name}/{Path(path).stem}:{section}"] = {
+                    v.rule for v in violations}
+    assert breaking == {"03_dropout/uses_keras_dropout:build_net": {"forbidden"}}
+
+
+FORBID = {"keras.layers.Dropout": "tự viết."}
+
+
+@pytest.mark.parametrize("source", [
+    "net = keras.layers.Dropout(0.5)",
+    "class Dropout(keras.layers.Dropout):\n    pass",
+    "from keras import layers as L\nnet = L.Dropout(0.5)",
+    "from keras.layers import Dropout as D",
+    "L = keras.layers\nnet = L.Dropout(0.5)",
+    "import tensorflow as tf\nnet = tf.keras.layers.Dropout(0.5)",
+    "D = keras.layers.Dropout",
+])
+def test_a_finished_layer_is_found_through_any_alias(source):
+    assert [v.rule for v in check_source(source, FORBID)] == ["forbidden"]
+
+
+def test_own_class_of_the_same_name_is_not_the_library_one():
+    """`Dropout` defined by the student shadows an earlier `from keras.layers import Dropout`."""
+    aliases = {"keras": "keras"}
+    check_source("from keras.layers import Dropout", aliases=aliases)
+    assert check_source("class Dropout(keras.layers.Layer):\n    pass\nd = Dropout(0.5)",
+                        FORBID, aliases) == []
+
+
+@pytest.fixture(scope="module")
+def dropout_release():
+    source = nbformat.read(REPO / "assignments" / "03_dropout" / "03_dropout.ipynb",
+                           as_version=4)
+    return source, fill_solutions(source, read_sections(REPO / "solutions" / "03_dropout.py"))
+
+
+@pytest.mark.parametrize("assignment", sorted(p.stem for p in (REPO / "solutions").glob("*.py")))
+def test_course_cells_are_exempt_and_the_reference_is_clean(assignment):
+    """The notebook's own cells (including the locked test cells) and the reference pass."""
+    source = nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+    reference = fill_solutions(source, read_sections(REPO / "solutions" / f"{assignment}.py"))
+    rules_path = REPO / "graders" / assignment / "source_rules.toml"
+    rules = tomllib.loads(rules_path.read_text()) if rules_path.is_file() else {}
+    assert screen_notebook(reference, given_sources(source), rules) == {}
+
+
+def test_a_violating_cell_costs_its_test_cell_and_is_held_back(dropout_release):
+    """A solution cell that writes to the pipes is held back and charged to the next
+    graded test cell; an "implement it yourself" breach still runs."""
+    source, reference = dropout_release
+    rules = tomllib.loads((REPO / "graders" / "03_dropout" / "source_rules.toml").read_text())
+    attacked = fill_solutions(reference, {
+        "dropout_layer": "import os\ndef dropout_layer(X, dropout):\n    os.write(1, b'')\n",
+        "build_net": read_sections(REPO / "tests" / "variants" / "03_dropout"
+                                   / "uses_keras_dropout.py")["build_net"],
+    })
+    screened = screen_notebook(attacked, given_sources(source), rules)
+    owners = {cell.owner: cell.runs for cell in screened.values()}
+    assert owners == {"test_dropout_layer": False, "test_build_net": True}
+    texts = [cell.student_text() for cell in screened.values()]
+    assert any("`os`" in text and "dòng 1" in text for text in texts)
+
+
+def test_an_edited_course_cell_is_screened(dropout_release):
+    """A student who rewrites one of the course's own cells is read like any other cell."""
+    source, reference = dropout_release
+    edited = nbformat.from_dict(reference)
+    index = next(i for i, c in enumerate(edited.cells) if c.cell_type == "code"
+                 and not c.metadata.get("nbgrader", {}).get("solution"))
+    edited.cells[index].source += "\nimport os"
+    assert list(screen_notebook(edited, given_sources(source))) == [index]
