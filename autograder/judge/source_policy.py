@@ -1,5 +1,10 @@
 """The source policy: what a submitted cell may not contain, read by the judge itself.
 
+STATUS: built and tested (tests/test_source_policy.py), not yet called by the
+judge: wiring it into autograder.judge.plugin needs the end-to-end suites
+(hostile, nbgrader sandbox, validate) reworked and re-run (issue 11). What
+follows describes the design it is built for.
+
 TRUSTED SIDE. The judge reads the submitted notebook's file and checks the
 source of every cell the student could have written before the runner sees
 it; nothing the runner says is involved. A cell that reaches for the
