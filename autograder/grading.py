@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -139,7 +140,8 @@ def grade_notebook(
             "-c", str(work_path / "pytest.ini"), "--rootdir", str(graders),
             "--import-mode=importlib", "--assert=plain", "-o", "console_output_style=classic",
             # Helper modules beside the checks (e.g. a reference implementation) are importable.
-            "-o", f"pythonpath={graders}",
+            # pytest splits this option with shlex: quoted, a checkout path with spaces works.
+            "-o", f"pythonpath={shlex.quote(str(graders))}",
             str(graders), "--notebook", str(notebook_path), "--report", str(report_path),
             "--assignment", assignment_id, "--profile", profile_name,
             "--course-root", str(layout.root), "--isolation", isolation, "--seed", str(seed),

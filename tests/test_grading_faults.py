@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -141,7 +142,8 @@ def test_judge_refuses_to_run_without_assertions(layout, tmp_path, tiny_notebook
     subprocess.run(
         [sys.executable, "-O", "-m", "pytest", "-q", "-p", "autograder.judge.plugin",
          "-c", str(tmp_path / "pytest.ini"), "--rootdir", str(graders),
-         "-o", f"pythonpath={graders}", str(graders), "--notebook", str(tiny_notebook),
+         "-o", f"pythonpath={shlex.quote(str(graders))}", str(graders),
+         "--notebook", str(tiny_notebook),
          "--report", str(report), "--assignment", "02_activations", "--profile", "cpu",
          "--course-root", str(layout.root)],
         cwd=tmp_path, capture_output=True, check=False, timeout=300,
