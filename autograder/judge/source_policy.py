@@ -29,16 +29,17 @@ Two kinds of rules:
   libraries (:data:`BANNED_ATTRIBUTES`, :data:`BANNED_PATHS`); no string
   naming ``/proc``, ``/dev`` or ``/sys``; no IPython magics or shell escapes.
 * **Implement it yourself** (per assignment and cell, declared in the
-  assignment's ``graders/<id>/source_rules.py`` as ``FORBIDDEN``): a cell that
+  assignment's ``graders/<id>/source_rules.toml``, one table per solution
+  cell's ``grade_id``): a cell that
   must build a layer by hand may not name the library's finished version
   (e.g. ``keras.layers.Dropout``), whatever alias it is reached through.
 
 The rules are checked on the syntax tree after import aliases are resolved,
 so ``from keras import layers as L; L.Dropout`` is ``keras.layers.Dropout``.
 They close the routes known to reach the runner's pipes or to borrow a
-finished layer; they are not a proof that no obfuscation exists (README,
-"Trust model"), which is why checks also rest only on values the judge
-verifies.
+finished layer; they are not a proof that no obfuscation exists, so they are
+meant to sit beside checks that rest only on values the judge verifies (not
+built yet: README, "Known limit").
 """
 
 from __future__ import annotations
