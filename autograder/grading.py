@@ -88,6 +88,7 @@ def grade_notebook(
     seed: int | None = None,
     allow_weak_isolation: bool = False,
     runner_python: str | None = None,
+    source_policy: bool = True,
 ) -> GradeReport:
     """Grade a submission with the assignment's hidden checks.
 
@@ -101,6 +102,9 @@ def grade_notebook(
         allow_weak_isolation: grade in a plain process when bubblewrap is unavailable.
         runner_python: the interpreter that runs student code; ``None``:
             ``COURSE_RUNNER_PYTHON``, else this process's interpreter.
+        source_policy: screen the submitted cells with the source policy first
+            (:mod:`autograder.judge.source_policy`). Off only to test the sandbox
+            on its own; the report's notes then say so.
 
     Returns:
         The judge's report: per-check verdicts and the executed cells' outputs.
@@ -145,6 +149,7 @@ def grade_notebook(
             str(graders), "--notebook", str(notebook_path), "--report", str(report_path),
             "--assignment", assignment_id, "--profile", profile_name,
             "--course-root", str(layout.root), "--isolation", isolation, "--seed", str(seed),
+            "--source-policy", "enforce" if source_policy else "off",
         ]
         if runner_python:
             command += ["--runner-python", runner_python]

@@ -27,6 +27,7 @@ class Status(StrEnum):
     OOM = "oom"                    # the runner ran out of memory
     CRASHED = "crashed"            # the runner exited or broke the protocol
     KILLED = "killed"              # a signal the grader did not send killed the runner
+    POLICY = "policy"              # the check's cell breaks the source policy (not run)
     GRADER_ERROR = "grader-error"  # a grading fault hit this check: no score is given
 
 
@@ -39,6 +40,7 @@ class CellStatus(StrEnum):
     OOM = "oom"
     CRASHED = "crashed"
     KILLED = "killed"
+    POLICY = "policy"  # the judge refused to run it: it breaks the source policy
 
 
 #: Statuses of a runner that stopped answering because of the submission.
@@ -50,6 +52,8 @@ _MESSAGES = {
     Status.OOM: "Mã của bạn dùng quá nhiều bộ nhớ ({detail}).",
     Status.CRASHED: "Tiến trình chạy bài của bạn bị dừng đột ngột ({detail}).",
     Status.KILLED: "Tiến trình chạy bài của bạn bị hệ điều hành buộc dừng ({detail}).",
+    Status.POLICY: "Mã của bạn vi phạm quy tắc mã nguồn của khóa học (xem phần giới thiệu "
+                   "của notebook), nên mục này không được chấm: {detail}",
     Status.GRADER_ERROR: "Bộ chấm gặp lỗi nội bộ ở mục này (không phải lỗi của bạn); bài chưa "
                          "được chấm, giảng viên sẽ chấm lại.",
 }

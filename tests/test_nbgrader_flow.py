@@ -66,7 +66,8 @@ def test_export_has_expected_scores(course):
 
 
 def test_stderr_in_a_graded_cell_does_not_zero_it(course):
-    """TensorFlow/absl/warnings output lands in the graded cell and the cell keeps its points."""
+    """TensorFlow-logger and warnings output (stderr) lands in the graded cell and the cell
+    keeps its points."""
     nb = nbformat.read(course.autograded_path("noisy_stderr", ASSIGNMENT), as_version=4)
     cell = graded_cells(nb)["test_dropout_layer"]
     shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)

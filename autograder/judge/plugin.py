@@ -16,6 +16,12 @@ A check is a pytest test marked with its cell and points::
 
 The first docstring line and the assertion message (both Vietnamese) are what
 the student sees; the check's source never leaves this process.
+
+Before the runner starts, the judge screens the submitted file with the source
+policy (:mod:`autograder.judge.source_policy`): a cell that reaches for the
+runner's machinery is not sent to the runner, and every check of the graded
+cell it belongs to ends ``policy`` with the rule's reason, whatever the runner
+could have said.
 """
 
 from __future__ import annotations
@@ -40,13 +46,33 @@ from autograder.judge.client import (
     StudentCodeError,
 )
 from autograder.judge.sandbox import PROCESS, WEAK_NOTE
+from autograder.judge.source_policy import (
+    ScreenedCell,
+    given_sources,
+    load_rules,
+    screen_notebook,
+)
+from autograder.layout import CourseLayout
 from autograder.report import CellOutputs, CheckResult, Fault, GradeReport
-from autograder.verdicts import Status, student_message
+from autograder.verdicts import CellStatus, Status, student_message
 
-__all__ = ["SKIP_TAG"]
+__all__ = ["ENFORCE", "SKIP_TAG", "PolicyBlocked"]
 
 #: Cells with this tag (data downloads, long demos) are not executed when grading.
 SKIP_TAG = "skip-grading"
+#: ``--source-policy`` values: screen every submission (the default), or not at all.
+ENFORCE, POLICY_OFF = "enforce", "off"
+#: Instructor-facing note of a grading done without the source policy.
+POLICY_OFF_NOTE = ("source policy off (--source-policy off): cells were not screened, so "
+                   "checks rest on the sandbox and on what the runner reports")
+
+
+class PolicyBlocked(Exception):
+    """A check not run because a cell it grades breaks the source policy."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,6 +87,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="runner isolation: bubblewrap|process")
     group.addoption("--runner-python", default=None,
                     help="interpreter that runs student code (default: the judge's own)")
+    group.addoption("--source-policy", default=ENFORCE, choices=(ENFORCE, POLICY_OFF),
+                    help="screen submitted cells with the source policy (default) or not")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -91,7 +119,26 @@ class JudgeSession:
                                   seed=self.seed)
         self.report_path = Path(config.getoption("--report"))
         notebook = nbformat.read(config.getoption("--notebook"), as_version=4)
-        self.client = RunnerClient(_code_cells(notebook), self.profile.limits,
+        self.enforce_policy = config.getoption("--source-policy") == ENFORCE
+        self.screened: dict[int, ScreenedCell] = {}
+        if self.enforce_policy:
+            try:
+                self.screened = _screen(notebook, CourseLayout(root), assignment.id)
+            except (OSError, ValueError) as exc:
+                self.record_fault(GraderBug(f"the source policy cannot be read: {exc}",
+                                            hint="restore assignments/<id>/<id>.ipynb and "
+                                                 "graders/<id>/source_rules.toml"))
+        else:
+            self.report.notes.append(POLICY_OFF_NOTE)
+        #: Why each graded cell's checks are not run: its cells' broken rules.
+        self.blocked: dict[str, list[str]] = {}
+        for screened in self.screened.values():
+            if screened.owner is not None:
+                self.blocked.setdefault(screened.owner, []).extend(
+                    v.describe() for v in screened.violations)
+        refused = {index for index, cell in self.screened.items() if not cell.runs}
+        self.client = RunnerClient([c for c in _code_cells(notebook) if c.index not in refused],
+                                   self.profile.limits,
                                    isolation=config.getoption("--isolation"),
                                    gpu=self.profile_name == "gpu", seed=self.seed,
                                    python=config.getoption("--runner-python"),
@@ -110,6 +157,8 @@ class JudgeSession:
                                       check=check, log=fault.log)
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
+        if self.report.fault is not None:
+            return
         problem = _assertions_problem()
         if problem is not None:
             self.record_fault(JudgeFailure(problem, hint="run the judge without -O or "
@@ -120,7 +169,22 @@ class JudgeSession:
         except GradingFault as fault:
             self.record_fault(fault)
             return
-        self.report.cells = [CellOutputs(r.index, r.outputs, r.raised, r.status) for r in runs]
+        self.report.cells = _with_policy_outputs(
+            [CellOutputs(r.index, r.outputs, r.raised, r.status) for r in runs], self.screened)
+        for screened in self.screened.values():
+            rules = ", ".join(sorted({v.rule for v in screened.violations}))
+            self.report.notes.append(
+                f"source policy: cell {screened.index} breaks {rules} rules "
+                f"({'ran' if screened.runs else 'not run'}; checks of {screened.owner} lost)")
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        """A check of a cell that breaks the source policy is not run: its verdict is
+        ``policy`` whatever the runner would say."""
+        marker = item.get_closest_marker("check")
+        reasons = self.blocked.get(str(marker.kwargs.get("cell"))) if marker else None
+        if reasons:
+            raise PolicyBlocked("; ".join(dict.fromkeys(reasons)))
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("check") is None]
@@ -189,6 +253,30 @@ def _code_cells(notebook: nbformat.NotebookNode) -> list[Cell]:
     ]
 
 
+def _screen(notebook: nbformat.NotebookNode, layout: CourseLayout,
+            assignment_id: str) -> dict[int, ScreenedCell]:
+    """The submitted cells that break the source policy (see ``source_policy``)."""
+    source = nbformat.read(layout.source_notebook(assignment_id), as_version=4)
+    return screen_notebook(
+        notebook, given_sources(source), load_rules(layout.grader_dir(assignment_id)),
+        skip=lambda cell: SKIP_TAG in cell.get("metadata", {}).get("tags", []))
+
+
+def _with_policy_outputs(cells: list[CellOutputs],
+                         screened: dict[int, ScreenedCell]) -> list[CellOutputs]:
+    """Every executed cell, and each screened cell with the policy's reason as an output
+    (a refused cell shows only that, with status ``policy``)."""
+    by_index = {cell.index: cell for cell in cells}
+    for index, cell in screened.items():
+        note = {"output_type": "stream", "name": "stdout", "text": cell.student_text()}
+        ran = by_index.get(index)
+        if ran is not None:
+            by_index[index] = CellOutputs(index, [*ran.outputs, note], ran.raised, ran.status)
+        else:
+            by_index[index] = CellOutputs(index, [note], False, CellStatus.POLICY)
+    return [by_index[index] for index in sorted(by_index)]
+
+
 def _verdict(item: pytest.Item, call: pytest.CallInfo[None]) -> CheckResult:
     marker = item.get_closest_marker("check")
     cell = str(marker.kwargs["cell"]) if marker else "?"
@@ -197,6 +285,9 @@ def _verdict(item: pytest.Item, call: pytest.CallInfo[None]) -> CheckResult:
     if call.excinfo is None:
         return CheckResult(item.name, cell, points, points, Status.PASSED)
     exc = call.excinfo.value
+    if isinstance(exc, PolicyBlocked):
+        message = f"{summary} {student_message(Status.POLICY, exc.detail)}"
+        return CheckResult(item.name, cell, 0.0, points, Status.POLICY, message)
     if isinstance(exc, AssertionError):
         detail = str(exc.args[0]) if exc.args else ""
         message = f"{summary} {detail}".strip()

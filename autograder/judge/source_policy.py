@@ -1,10 +1,5 @@
 """The source policy: what a submitted cell may not contain, read by the judge itself.
 
-STATUS: built and tested (tests/test_source_policy.py), not yet called by the
-judge: wiring it into autograder.judge.plugin needs the end-to-end suites
-(hostile, nbgrader sandbox, validate) reworked and re-run (issue 11). What
-follows describes the design it is built for.
-
 TRUSTED SIDE. The judge reads the submitted notebook's file and checks the
 source of every cell the student could have written before the runner sees
 it; nothing the runner says is involved. A cell that reaches for the
@@ -38,16 +33,23 @@ The rules are checked on the syntax tree after import aliases are resolved,
 so ``from keras import layers as L; L.Dropout`` is ``keras.layers.Dropout``.
 They close the routes known to reach the runner's pipes or to borrow a
 finished layer; they are not a proof that no obfuscation exists, so they are
-meant to sit beside checks that rest only on values the judge verifies (not
-built yet: README, "Known limit").
+meant to sit beside checks that rest only on values the judge verifies
+(README, "Trust model", says which checks do so today and which do not).
+
+The judge (:mod:`autograder.judge.plugin`) screens every submission with
+:func:`screen_notebook` unless the instructor turns the policy off
+(``--source-policy off``: the sandbox's own tests do, to prove the sandbox
+holds on its own).
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -57,6 +59,7 @@ __all__ = [
     "Violation",
     "check_source",
     "given_sources",
+    "load_rules",
     "screen_notebook",
 ]
 
@@ -421,6 +424,35 @@ def screen_notebook(notebook: Mapping[str, Any], given_sources: Iterable[str],
         if violations:
             screened[index] = ScreenedCell(index, tuple(violations), _owner(cells, index))
     return screened
+
+
+#: File in ``graders/<id>/`` that holds an assignment's "implement it yourself" rules.
+RULES_FILE = "source_rules.toml"
+
+
+def load_rules(grader_dir: Path) -> dict[str, dict[str, str]]:
+    """The assignment's "implement it yourself" rules: ``{grade_id: {dotted path: why}}``.
+
+    An assignment without a rules file has none (only the machinery rules apply).
+
+    Raises:
+        ValueError: the file is not TOML of that shape (a grader bug, named with the file).
+    """
+    path = grader_dir / RULES_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path}: not valid TOML ({exc})") from exc
+    rules: dict[str, dict[str, str]] = {}
+    for cell, table in data.items():
+        if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and v for k, v in table.items()):
+            raise ValueError(f"{path}: [{cell}] must map dotted paths to the Vietnamese "
+                             'reason, e.g. "keras.layers.Dropout" = "tự viết dropout."')
+        rules[str(cell)] = dict(table)
+    return rules
 
 
 def given_sources(source_notebook: Mapping[str, Any]) -> list[str]:

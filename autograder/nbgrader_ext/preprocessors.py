@@ -96,6 +96,13 @@ class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
              "interpreter nbgrader runs in.",
     ).tag(config=True)
 
+    source_policy = Bool(
+        True,
+        help="Screen submitted cells with the source policy before they run (README, "
+             "'Trust model'). Off only to test the sandbox on its own: without it, pipe "
+             "takeover and probe rewriting can fake grades.",
+    ).tag(config=True)
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
         assignment_id = resources["nbgrader"]["assignment"]
         student = resources["nbgrader"].get("student")
@@ -103,7 +110,8 @@ class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
         try:
             report = grade_notebook(nb, assignment_id, CourseLayout(root), self.profile or None,
                                     allow_weak_isolation=self.allow_weak_isolation,
-                                    runner_python=self.runner_python or None)
+                                    runner_python=self.runner_python or None,
+                                    source_policy=self.source_policy)
         except GradingFault as fault:
             self.log.error("%s for student %s, %s (left ungraded): %s", FAULT_MARK, student,
                            assignment_id, fault.one_line())

@@ -88,6 +88,7 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
     from autograder.runner.shell import NotebookShell
 
     shell = NotebookShell.instance()
+    shell.route_std_streams()  # before `hello` imports TensorFlow and its logger
     while True:
         try:
             request = read_message(requests, MAX_REQUEST_BYTES)

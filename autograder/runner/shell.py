@@ -85,17 +85,33 @@ class OutputLog:
 
 
 class _Stream(io.TextIOBase):
-    def __init__(self, shell: NotebookShell, name: str) -> None:
+    """``sys.stdout``/``sys.stderr`` of the runner: the running cell's log, else ``fallback``.
+
+    Installed once, before any library is imported (as ipykernel's streams are
+    in Jupyter), so a logging handler that keeps the stream it found at import
+    time (TensorFlow's logger does) still writes into the cell that logs.
+    """
+
+    def __init__(self, shell: NotebookShell, name: str, fallback: Any) -> None:
         self._shell = shell
         self._name = name
+        self._fallback = fallback
 
     def writable(self) -> bool:
         return True
 
     def write(self, text: str) -> int:
-        if self._shell.log is not None and isinstance(text, str):
+        if not isinstance(text, str):
+            return 0
+        if self._shell.log is not None:
             self._shell.log.stream(self._name, text)
+        elif self._fallback is not None:
+            self._fallback.write(text)
         return len(text)
+
+    def flush(self) -> None:
+        if self._shell.log is None and self._fallback is not None:
+            self._fallback.flush()
 
 
 class _Publisher(DisplayPublisher):
@@ -128,6 +144,14 @@ class NotebookShell(InteractiveShell):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(displayhook_class=_ResultHook, display_pub_class=_Publisher, **kwargs)
+        # Outside a cell (start-up, probes), writes go to the process's stderr: the
+        # launcher's capped log, never the protocol pipe.
+        self._streams = (_Stream(self, "stdout", sys.__stderr__),
+                         _Stream(self, "stderr", sys.__stderr__))
+
+    def route_std_streams(self) -> None:
+        """Make ``sys.stdout``/``sys.stderr`` this shell's streams from now on."""
+        sys.stdout, sys.stderr = self._streams
 
     def _showtraceback(self, etype: Any, evalue: Any, stb: list[str]) -> None:
         if self.log is not None:
@@ -152,7 +176,7 @@ class NotebookShell(InteractiveShell):
     def _recording(self, log: OutputLog) -> Iterator[None]:
         saved = sys.stdout, sys.stderr
         self.log = log
-        sys.stdout, sys.stderr = _Stream(self, "stdout"), _Stream(self, "stderr")
+        sys.stdout, sys.stderr = self._streams
         try:
             yield
         finally:

@@ -1,6 +1,7 @@
-"""Correct 03_dropout answer that writes TensorFlow, absl, warnings and print output to stderr.
+"""Correct 03_dropout answer that writes TensorFlow-logger and Python-warning output to stderr.
 
 Every line lands in the graded test cell that calls it; it must still earn full marks.
+Only modules the source policy allows: no sys (print to stderr) or absl.
 Imports sit inside the section: a section replaces a whole notebook cell.
 """
 # variant: correct
@@ -8,16 +9,12 @@ Imports sit inside the section: a section replaces a whole notebook cell.
 
 # %% [dropout_layer]
 def dropout_layer(X, dropout):
-    import sys
     import warnings
 
     import tensorflow as tf
-    from absl import logging as absl_logging
 
     tf.get_logger().warning("tf logger: dropout_layer called")
-    absl_logging.warning("absl: dropout_layer called")
-    warnings.warn("dropout_layer: a Python warning", stacklevel=1)
-    print("STDERR-MARKER from dropout_layer", file=sys.stderr)
+    warnings.warn("STDERR-MARKER from dropout_layer: a Python warning", stacklevel=1)
     if not 0.0 <= dropout <= 1.0:
         raise ValueError(f"dropout must be in [0, 1]. Received: dropout={dropout}")
     X = tf.convert_to_tensor(X)

@@ -1,6 +1,10 @@
-"""build_net uses keras.layers.Dropout instead of the student's own Dropout layer."""
+"""build_net uses keras.layers.Dropout instead of the student's own Dropout layer.
+
+The source policy ("implement it yourself", graders/03_dropout/source_rules.toml) costs
+every check of the build_net cell; the cell still runs, so later cells can train.
+"""
 # variant: buggy
-# loses: test_uses_own_dropout_with_given_rates
+# loses: test_architecture, test_parameter_count, test_uses_own_dropout_with_given_rates
 import keras
 
 
