@@ -6,6 +6,11 @@ bubblewrap sandbox. For every attack: the score is at most the score of the
 same notebook without the attack, grading ends within the submission's time
 budget, no secret of the host reaches any output, the host listener sees no
 connection, and no file or process of the attack is left outside the sandbox.
+
+The source policy is off here (``source_policy=False``): most of these cells
+break it and would not run at all, and this suite proves that the sandbox and
+the judge hold on their own, should a cell ever slip past the policy.
+tests/test_source_policy.py checks which of these cells the policy stops.
 """
 
 from __future__ import annotations
@@ -70,7 +75,7 @@ def bases(hostile_course, layout, tmp_path_factory):
 
 
 def grade(layout, nb):
-    return grade_notebook(nb, ASSIGNMENT, layout, "cpu", seed=11)
+    return grade_notebook(nb, ASSIGNMENT, layout, "cpu", seed=11, source_policy=False)
 
 
 def build(attack: Attack, base, replacements):

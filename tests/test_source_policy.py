@@ -13,6 +13,7 @@ import pytest
 from autograder.judge.source_policy import (
     check_source,
     given_sources,
+    load_rules,
     screen_notebook,
 )
 from autograder.solutions import fill_solutions, read_sections
@@ -156,8 +157,8 @@ def test_course_cells_are_exempt_and_the_reference_is_clean(assignment):
 
 
 def test_a_violating_cell_costs_its_test_cell_and_is_held_back(dropout_release):
-    """A solution cell that writes to the pipes is held back and charged to the next
-    graded test cell; an "implement it yourself" breach still runs."""
+    """A solution cell that writes to the pipes, or one that borrows Keras' Dropout, is held
+    back and charged to the next graded test cell, with the line and rule it breaks."""
     source, reference = dropout_release
     rules = tomllib.loads((REPO / "graders" / "03_dropout" / "source_rules.toml").read_text())
     attacked = fill_solutions(reference, {
@@ -166,8 +167,9 @@ def test_a_violating_cell_costs_its_test_cell_and_is_held_back(dropout_release):
                                    / "uses_keras_dropout.py")["build_net"],
     })
     screened = screen_notebook(attacked, given_sources(source), rules)
-    owners = {cell.owner: cell.runs for cell in screened.values()}
-    assert owners == {"test_dropout_layer": False, "test_build_net": True}
+    owners = {cell.owner: {v.rule for v in cell.violations} for cell in screened.values()}
+    assert owners == {"test_dropout_layer": {"import"},
+                      "test_build_net": {"forbidden"}}
     texts = [cell.student_text() for cell in screened.values()]
     assert any("`os`" in text and "dòng 1" in text for text in texts)
 
@@ -180,3 +182,34 @@ def test_an_edited_course_cell_is_screened(dropout_release):
                  and not c.metadata.get("nbgrader", {}).get("solution"))
     edited.cells[index].source += "\nimport os"
     assert list(screen_notebook(edited, given_sources(source))) == [index]
+
+
+#: Hostile cells the policy lets through: they reach nothing of the runner's machinery,
+#: and the judge's value checks and the sandbox's limits answer them (tests/test_hostile.py).
+POLICY_ALLOWS = {"monkeypatch_numpy_tensorflow", "lying_return_values", "infinite_loop",
+                 "long_sleep", "memory_blowup"}
+
+
+def test_the_policy_stops_every_hostile_cell_that_reaches_the_machine():
+    """Every attack of the hostile suite that touches files, processes, pipes or the
+    interpreter breaks a rule; the others are the judge's and the sandbox's to answer."""
+    from hostile_attacks import ATTACKS
+
+    allowed = set()
+    for attack in ATTACKS:
+        sources = [source.replace("@PORT@", "1").replace("@COURSE@", "/course")
+                   .replace("@MARKER@", "marker") for source in attack.cells]
+        if not any(check_source(source) for source in sources):
+            allowed.add(attack.name)
+    assert allowed == POLICY_ALLOWS
+
+
+def test_rules_files_load_and_a_broken_one_is_named(tmp_path):
+    """Each assignment's rules file loads as {grade_id: {path: reason}}; a malformed one is
+    an error that names the file and the expected shape."""
+    rules = load_rules(REPO / "graders" / "03_dropout")
+    assert rules["build_net"]["keras.layers.Dropout"]
+    assert load_rules(tmp_path) == {}
+    (tmp_path / "source_rules.toml").write_text("[build_net]\n\"keras.layers.Dropout\" = 3\n")
+    with pytest.raises(ValueError, match="source_rules.toml.*dotted paths"):
+        load_rules(tmp_path)

@@ -136,8 +136,8 @@ class JudgeSession:
             if screened.owner is not None:
                 self.blocked.setdefault(screened.owner, []).extend(
                     v.describe() for v in screened.violations)
-        refused = {index for index, cell in self.screened.items() if not cell.runs}
-        self.client = RunnerClient([c for c in _code_cells(notebook) if c.index not in refused],
+        self.client = RunnerClient([c for c in _code_cells(notebook)
+                                    if c.index not in self.screened],
                                    self.profile.limits,
                                    isolation=config.getoption("--isolation"),
                                    gpu=self.profile_name == "gpu", seed=self.seed,
@@ -175,7 +175,7 @@ class JudgeSession:
             rules = ", ".join(sorted({v.rule for v in screened.violations}))
             self.report.notes.append(
                 f"source policy: cell {screened.index} breaks {rules} rules "
-                f"({'ran' if screened.runs else 'not run'}; checks of {screened.owner} lost)")
+                f"(not run; checks of {screened.owner} lost)")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
@@ -264,17 +264,12 @@ def _screen(notebook: nbformat.NotebookNode, layout: CourseLayout,
 
 def _with_policy_outputs(cells: list[CellOutputs],
                          screened: dict[int, ScreenedCell]) -> list[CellOutputs]:
-    """Every executed cell, and each screened cell with the policy's reason as an output
-    (a refused cell shows only that, with status ``policy``)."""
-    by_index = {cell.index: cell for cell in cells}
-    for index, cell in screened.items():
-        note = {"output_type": "stream", "name": "stdout", "text": cell.student_text()}
-        ran = by_index.get(index)
-        if ran is not None:
-            by_index[index] = CellOutputs(index, [*ran.outputs, note], ran.raised, ran.status)
-        else:
-            by_index[index] = CellOutputs(index, [note], False, CellStatus.POLICY)
-    return [by_index[index] for index in sorted(by_index)]
+    """Every executed cell, and each refused cell with the policy's reason as its output
+    and status ``policy``."""
+    refused = [CellOutputs(index, [{"output_type": "stream", "name": "stdout",
+                                    "text": cell.student_text()}], False, CellStatus.POLICY)
+               for index, cell in screened.items()]
+    return sorted([*cells, *refused], key=lambda cell: cell.index)
 
 
 def _verdict(item: pytest.Item, call: pytest.CallInfo[None]) -> CheckResult:

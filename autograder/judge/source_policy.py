@@ -2,12 +2,13 @@
 
 TRUSTED SIDE. The judge reads the submitted notebook's file and checks the
 source of every cell the student could have written before the runner sees
-it; nothing the runner says is involved. A cell that reaches for the
-runner's machinery is not executed, and the checks of the graded test cell it
-belongs to (the cell itself, or the next graded test cell below it) fail with
-the rule's Vietnamese reason. A cell that breaks only an "implement it
-yourself" rule still runs (later cells may build on it); the checks of its
-test cell fail all the same.
+it; nothing the runner says is involved. A cell that breaks a rule is not
+executed, and the checks of the graded test cell it belongs to (the cell
+itself, or the next graded test cell below it) fail with the rule's Vietnamese
+reason. Held back, the cell is as if it were not there: later cells that build
+on it fail as they would without it, so breaking a rule never earns more than
+leaving the cell unanswered (a cell that borrowed Keras' finished layer and
+still ran would pass the later checks that build on "your" layer).
 
 Two kinds of rules:
 
@@ -370,17 +371,11 @@ _HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TEST
 
 @dataclass(frozen=True)
 class ScreenedCell:
-    """A code cell the judge refused to run: its index, its rules broken, whose checks pay."""
+    """A code cell the judge refuses to run: its index, its rules broken, whose checks pay."""
 
     index: int
     violations: tuple[Violation, ...]
     owner: str | None  # grade_id of the graded test cell whose checks this cell costs
-
-    @property
-    def runs(self) -> bool:
-        """Whether the cell is still executed: only when every broken rule is an
-        "implement it yourself" rule (it reaches nothing of the runner's machinery)."""
-        return all(v.rule == "forbidden" for v in self.violations)
 
     def student_text(self) -> str:
         """What the autograded notebook shows in place of the cell's output (Vietnamese)."""
