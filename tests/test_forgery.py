@@ -1,0 +1,108 @@
+"""Forged submissions: what a student who knows this engine writes earns nothing.
+
+Each forgery of tests/forgery_attacks.py is graded with the judge as an
+instructor runs it (source policy on) and compared with the same notebook
+without it: the base answers with the forged cell left as released, or, for a
+new cell, the base itself. A forgery never scores above that, the cell it
+lives in is held back by the source policy (status ``policy``, so it is the
+policy that stopped it, not a bug of the forgery), and every check it cost says
+why in Vietnamese. Forgeries marked ``works_without_policy`` are also graded
+with the policy off, where they do raise the score: the attack is real.
+
+What this suite does not show: that checks resting on what the runner reports
+(layer tables, spy flags, runner-side training) are safe from a forgery the
+policy's rules miss. README, "Trust model", lists those.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import nbformat
+import pytest
+
+from autograder.course_dir import TempCourse
+from autograder.grading import grade_notebook
+from autograder.layout import CourseLayout
+from autograder.report import GradeReport
+from autograder.solutions import fill_solutions, read_sections
+from autograder.verdicts import CellStatus, Status
+
+from forgery_attacks import FORGERIES, Forgery
+from grading_helpers import REPO, copy_course, variant_sections
+
+#: Every test here grades notebooks end to end: `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
+SEED = 13
+
+
+@pytest.fixture(scope="module")
+def course(layout, tmp_path_factory):
+    """A fast course copy and a memo of its releases and base gradings."""
+    root = copy_course(layout, tmp_path_factory.mktemp("forgery-course"), fast=True)
+    forged_course = CourseLayout(root)
+    releases = TempCourse(forged_course, tmp_path_factory.mktemp("releases"))
+
+    @functools.cache
+    def release(assignment: str) -> nbformat.NotebookNode:
+        return releases.release(assignment)
+
+    @functools.cache
+    def base_score(assignment: str, base: str, section: str | None) -> float:
+        return grade(forged_course, _base(release(assignment), assignment, base, section),
+                     assignment).score
+
+    return forged_course, release, base_score
+
+
+def grade(layout: CourseLayout, nb: nbformat.NotebookNode, assignment: str,
+          policy: bool = True) -> GradeReport:
+    return grade_notebook(nb, assignment, layout, "cpu", seed=SEED, source_policy=policy)
+
+
+def _answers(assignment: str, base: str, section: str | None) -> dict[str, str]:
+    if base == "release":
+        answers: dict[str, str] = {}
+    else:
+        answers = {**read_sections(CourseLayout(REPO).solution_module(assignment)),
+                   **variant_sections(assignment, base)}
+    answers.pop(section or "", None)
+    return answers
+
+
+def _base(release: nbformat.NotebookNode, assignment: str, base: str,
+          section: str | None) -> nbformat.NotebookNode:
+    """The notebook without the forgery: the base answers, the forged cell as released."""
+    return fill_solutions(release, _answers(assignment, base, section))
+
+
+def _forged(release: nbformat.NotebookNode, forgery: Forgery) -> nbformat.NotebookNode:
+    answers = _answers(forgery.assignment, forgery.base, forgery.section)
+    if forgery.section is not None:
+        return fill_solutions(release, {**answers, forgery.section: forgery.source})
+    nb = copy.deepcopy(fill_solutions(release, answers))
+    imports = next(i for i, cell in enumerate(nb.cells) if cell.cell_type == "code")
+    nb.cells.insert(imports + 1, nbformat.v4.new_code_cell(forgery.source))
+    return nb
+
+
+@pytest.mark.parametrize("forgery", FORGERIES, ids=lambda f: f"{f.assignment}-{f.name}")
+def test_a_forgery_earns_no_more_than_the_notebook_without_it(course, forgery):
+    layout, release, base_score = course
+    forged = _forged(release(forgery.assignment), forgery)
+    without = base_score(forgery.assignment, forgery.base, forgery.section)
+
+    report = grade(layout, forged, forgery.assignment)
+
+    assert report.score <= without, [c for c in report.checks if c.status is Status.PASSED]
+    assert any(cell.status is CellStatus.POLICY for cell in report.cells), (
+        "the forged cell was not held back by the source policy")
+    costs = [c for c in report.checks if c.status is Status.POLICY]
+    assert costs, "no check was charged to the forged cell"
+    assert all("vi phạm quy tắc mã nguồn" in c.message and "dòng" in c.message
+               for c in costs), costs[0].message
+    if forgery.works_without_policy:
+        unchecked = grade(layout, forged, forgery.assignment, policy=False)
+        assert unchecked.score > without, "the forgery gains nothing even without the policy"
