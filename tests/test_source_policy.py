@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from autograder.judge.source_policy import (
+    POLICY_SUMMARY_VI,
     check_source,
     given_sources,
     load_rules,
@@ -213,3 +214,12 @@ def test_rules_files_load_and_a_broken_one_is_named(tmp_path):
     (tmp_path / "source_rules.toml").write_text("[build_net]\n\"keras.layers.Dropout\" = 3\n")
     with pytest.raises(ValueError, match="source_rules.toml.*dotted paths"):
         load_rules(tmp_path)
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in (REPO / "assignments").iterdir()
+                                              if p.is_dir()))
+def test_every_notebook_states_the_policy_in_its_introduction(assignment):
+    """The rules the judge enforces are the ones the student reads, word for word."""
+    source = nbformat.read(REPO / "assignments" / assignment / f"{assignment}.ipynb",
+                           as_version=4)
+    assert POLICY_SUMMARY_VI in source.cells[0].source

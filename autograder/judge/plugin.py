@@ -30,7 +30,7 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
 
 import nbformat
@@ -131,11 +131,7 @@ class JudgeSession:
         else:
             self.report.notes.append(POLICY_OFF_NOTE)
         #: Why each graded cell's checks are not run: its cells' broken rules.
-        self.blocked: dict[str, list[str]] = {}
-        for screened in self.screened.values():
-            if screened.owner is not None:
-                self.blocked.setdefault(screened.owner, []).extend(
-                    v.describe() for v in screened.violations)
+        self.blocked: dict[str, str] = _reasons(self.screened.values())
         self.client = RunnerClient([c for c in _code_cells(notebook)
                                     if c.index not in self.screened],
                                    self.profile.limits,
@@ -184,7 +180,7 @@ class JudgeSession:
         marker = item.get_closest_marker("check")
         reasons = self.blocked.get(str(marker.kwargs.get("cell"))) if marker else None
         if reasons:
-            raise PolicyBlocked("; ".join(dict.fromkeys(reasons)))
+            raise PolicyBlocked(reasons)
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         unmarked = [item.nodeid for item in items if item.get_closest_marker("check") is None]
@@ -260,6 +256,19 @@ def _screen(notebook: nbformat.NotebookNode, layout: CourseLayout,
     return screen_notebook(
         notebook, given_sources(source), load_rules(layout.grader_dir(assignment_id)),
         skip=lambda cell: SKIP_TAG in cell.get("metadata", {}).get("tags", []))
+
+
+def _reasons(screened: Iterable[ScreenedCell]) -> dict[str, str]:
+    """Per graded cell, the rules its held-back cells break: ``dòng 5, 7: reason; ...``."""
+    lines: dict[str, dict[str, list[int]]] = {}
+    for cell in screened:
+        if cell.owner is not None:
+            for violation in cell.violations:
+                lines.setdefault(cell.owner, {}).setdefault(violation.message, []).append(
+                    violation.line)
+    return {owner: "; ".join(f"dòng {', '.join(map(str, dict.fromkeys(numbers)))}: {message}"
+                             for message, numbers in by_message.items())
+            for owner, by_message in lines.items()}
 
 
 def _with_policy_outputs(cells: list[CellOutputs],

@@ -123,13 +123,17 @@ _SYSTEM_PATH = re.compile(r"/(proc|dev|sys)\b|fd/[0-9]")
 
 #: The rules in one paragraph, as every notebook's introduction states them.
 POLICY_SUMMARY_VI = (
-    "Ô lời giải chỉ được `import` từ: " + ", ".join(sorted(ALLOWED_MODULES)) + ". "
+    "Mọi ô mã bạn viết (ô lời giải hay ô bạn thêm vào) chỉ được `import` từ: "
+    + ", ".join(sorted(ALLOWED_MODULES)) + ". "
     "Không dùng `exec`, `eval`, `compile`, `__import__`, `open`, `globals`, `locals`, "
     "`vars`, lệnh magic hay lệnh shell (`%`, `!`); `getattr`/`setattr` chỉ với tên viết "
-    "sẵn; không truy cập thuộc tính dạng `__...__` (trừ `__init__`, `__name__`), thuộc "
+    "sẵn; không truy cập thuộc tính dạng `__...__` (trừ "
+    + ", ".join(f"`{name}`" for name in sorted(ALLOWED_DUNDERS)) + "), thuộc "
     "tính riêng `x._...` của đối tượng khác `self`, khung lệnh (frame), tệp, luồng vào/ra, "
-    "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện. Ô vi phạm sẽ không được chạy "
-    "và mất điểm các phép kiểm tra của nó."
+    "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; ô mà đề bài yêu cầu tự viết "
+    "không được dùng bản có sẵn của thư viện (ví dụ `keras.layers.Dropout`). Khi chấm, ô "
+    "vi phạm không được chạy (như thể bị bỏ trống) và các phép kiểm tra của ô kiểm tra "
+    "ngay sau nó bị mất điểm, kèm lý do."
 )
 
 

@@ -1,10 +1,11 @@
 """build_net uses keras.layers.Dropout instead of the student's own Dropout layer.
 
 The source policy ("implement it yourself", graders/03_dropout/source_rules.toml) costs
-every check of the build_net cell; the cell still runs, so later cells can train.
+every check of the build_net cell, and the cell is held back, so the accuracy check that
+trains build_net() finds no network (as if the cell were left unanswered).
 """
 # variant: buggy
-# loses: test_architecture, test_parameter_count, test_uses_own_dropout_with_given_rates
+# loses: test_architecture, test_parameter_count, test_uses_own_dropout_with_given_rates, test_trained_accuracy
 import keras
 
 
