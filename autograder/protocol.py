@@ -11,8 +11,12 @@ is one frame on a byte stream::
 Arrays never travel as pickles: inside the JSON an array is the placeholder
 ``{"__array__": "<key>"}`` and the payload is read with
 ``numpy.load(..., allow_pickle=False)``, which refuses object arrays. The
-reader enforces size caps *before* reading a frame, so a hostile runner cannot
-make the judge allocate more than the caps allow.
+reader enforces size caps *before* reading a frame, and the decoder checks the
+archive's directory before loading a member (at most :data:`MAX_ARRAYS`
+members, stored uncompressed, their sizes summing to no more than the payload),
+so a hostile runner cannot make the judge allocate more than the caps allow or
+spend minutes on a swarm of tiny members; a header nested too deeply for the
+decoder is a :class:`ProtocolError` like any other malformed frame.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ from __future__ import annotations
 import io
 import json
 import struct
+import zipfile
 from collections.abc import Mapping
 from typing import IO, Any
 
 import numpy as np
 
 __all__ = [
+    "MAX_ARRAYS",
     "MAX_HEADER_BYTES",
     "ProtocolError",
     "decode",
@@ -37,6 +43,8 @@ __all__ = [
 
 #: Largest JSON header either side accepts.
 MAX_HEADER_BYTES = 4 * 1024 * 1024
+#: Most arrays one message may carry (a model's weights are tens of arrays).
+MAX_ARRAYS = 1024
 
 _PREFIX = struct.Struct(">QQ")
 _ARRAY_KEY = "__array__"
@@ -96,13 +104,16 @@ def decode(header: bytes, payload: bytes) -> Any:
         message = json.loads(header)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"header is not valid JSON: {exc}") from exc
+    except RecursionError:
+        raise ProtocolError("header is nested too deeply") from None
     arrays: dict[str, np.ndarray] = {}
     if payload:
+        _check_archive(payload)
         try:
             with np.load(io.BytesIO(payload), allow_pickle=False) as archive:
                 for key in archive.files:
                     arrays[key] = archive[key]
-        except (ValueError, OSError, EOFError) as exc:
+        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ProtocolError(f"array payload is not a plain .npz archive: {exc}") from exc
     for key, array in arrays.items():
         if array.dtype.kind not in _ALLOWED_KINDS:
@@ -120,7 +131,27 @@ def decode(header: bytes, payload: bytes) -> Any:
             return [lower(v) for v in value]
         return value
 
-    return lower(message)
+    try:
+        return lower(message)
+    except RecursionError:
+        raise ProtocolError("header is nested too deeply") from None
+
+
+def _check_archive(payload: bytes) -> None:
+    """Refuse an ``.npz`` whose directory promises more work than its size allows."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+        raise ProtocolError(f"array payload is not a plain .npz archive: {exc}") from exc
+    if len(members) > MAX_ARRAYS:
+        raise ProtocolError(f"array payload has {len(members)} members, more than {MAX_ARRAYS}")
+    if any(member.compress_type != zipfile.ZIP_STORED for member in members):
+        raise ProtocolError("array payload is compressed; only numpy.savez archives are read")
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > len(payload):
+        raise ProtocolError(f"array payload unpacks to {unpacked} bytes, more than its "
+                            f"{len(payload)} bytes")
 
 
 def frame(message: Mapping[str, Any]) -> bytes:
