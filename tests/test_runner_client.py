@@ -95,6 +95,19 @@ def test_runaway_cell_is_skipped_and_later_cells_still_run():
     assert statuses == ["ok", "timeout", "ok"]
 
 
+def test_a_reply_without_its_probes_shape_is_the_runners_crash():
+    """A runner whose probe answers with the wrong shape (here a patched probe table: the
+    source policy keeps student cells from it, this test shows the judge's second line) is
+    stopped as ``crashed`` before any check reads the reply; the next probe gets a fresh
+    runner."""
+    forged = ("import autograder.runner.probes as p\n"
+              "p.PROBES['describe'] = lambda ns, **kw: {'layers': 'all of them', 'params': 7}")
+    with run(forged, "def f():\n    return 1") as client:
+        with pytest.raises(RunnerCrashed, match="does not have its shape"):
+            client.probe("describe", builder="f", input_shape=[1, 2])
+        assert client.call("f") == 1
+
+
 def test_forged_reply_frames_are_detected():
     """Frames that student code writes to the protocol pipe are caught as a protocol break."""
     forge = (

@@ -25,6 +25,7 @@ import numpy as np
 from autograder.config import Limits
 from autograder.errors import DeviceUnavailable, RunnerStartFailure
 from autograder.judge.probe_specs import check_request
+from autograder.judge.reply_schemas import ReplyMismatch, check_reply
 from autograder.judge.sandbox import BUBBLEWRAP, RunnerProcess, start_runner
 from autograder.protocol import ProtocolError, frame, read_message, write_message
 from autograder.verdicts import CellStatus, Status
@@ -294,13 +295,15 @@ class RunnerClient:
     # -- probes ----------------------------------------------------------------
 
     def probe(self, name: str, **params: Any) -> Any:
-        """Ask the runner to run probe ``name`` and return its (untrusted) result.
+        """Ask the runner to run probe ``name`` and return its (untrusted) result, checked
+        against the probe's reply schema (``autograder.judge.reply_schemas``).
 
         Raises:
             GraderBug: the request itself is wrong (unknown probe or parameters).
             StudentCodeError: student code raised inside the probe.
             RunnerTimeout: the probe ran past ``probe_seconds``.
-            RunnerCrashed: the runner died or broke the protocol.
+            RunnerCrashed: the runner died, broke the protocol or sent a reply that
+                does not have the probe's shape.
             RunnerStartFailure: a fresh runner could not start.
         """
         check_request(name, params)
@@ -317,7 +320,14 @@ class RunnerClient:
             if kind in _OUT_OF_MEMORY:
                 raise RunnerOutOfMemory(f"{kind}: {message}"[:300], f"{kind}: {message}"[:300])
             raise StudentCodeError(kind, message)
-        return reply.get("result")
+        result = reply.get("result")
+        try:
+            check_reply(name, result)
+        except ReplyMismatch as exc:
+            raise self._fail(RunnerCrashed(
+                f"the reply to probe {name!r} does not have its shape ({exc})"[:500],
+                "tiến trình trả lời sai định dạng")) from None
+        return result
 
     def call(self, target: str, *args: Any, tensors: bool = True, **kwargs: Any) -> Any:
         """Call a student function and return its result as numpy/JSON data."""
