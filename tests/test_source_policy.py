@@ -57,6 +57,17 @@ MACHINERY = {
     "keras_internals": "from keras.src import backend",
     "subprocess": "import subprocess",
     "builtins_name": "b = __builtins__",
+    "patch_library_class": "import keras\nkeras.Model.count_params = lambda self: 269322",
+    "patch_library_alias": "from keras import Model as M\nM.summary = None",
+    "patch_numpy": "import numpy as np\nnp.allclose = lambda *a, **k: True",
+    "setattr_library": "import keras\nsetattr(keras.layers.Dense, 'call', None)",
+    "delete_library_attr": "import numpy as np\ndel np.testing",
+    "lying_count_params": ("import keras\nclass Net(keras.Sequential):\n"
+                           "    def count_params(self):\n        return 269322"),
+    "lying_layers_property": ("import keras\nclass Net(keras.Model):\n    @property\n"
+                              "    def layers(self):\n        return []"),
+    "lying_losses_attribute": "class Net:\n    losses = [0.5]",
+    "instance_patch": "def fake():\n    return 1\nmodel.count_params = fake",
 }
 
 
@@ -90,6 +101,11 @@ ALLOWED = {
                     "t = pd.api.types.is_numeric_dtype(d['a'])",
     "warnings_and_print": "import warnings\nwarnings.warn('x', stacklevel=1)\nprint('ok')",
     "syntax_error": "def f(:\n",  # the runner reports it as the student's own error
+    "module_level_weights": "weights = model.get_weights()\nlosses = []\n"
+                            "def summary(history):\n    return history[-1]",
+    "layer_sets_built": ("import keras\nclass L(keras.layers.Layer):\n"
+                         "    def build(self, shape):\n        self.built = True"),
+    "plot_settings": "import matplotlib.pyplot as plt\nplt.rcParams['figure.dpi'] = 80",
 }
 
 
@@ -187,8 +203,7 @@ def test_an_edited_course_cell_is_screened(dropout_release):
 
 #: Hostile cells the policy lets through: they reach nothing of the runner's machinery,
 #: and the judge's value checks and the sandbox's limits answer them (tests/test_hostile.py).
-POLICY_ALLOWS = {"monkeypatch_numpy_tensorflow", "lying_return_values", "infinite_loop",
-                 "long_sleep", "memory_blowup"}
+POLICY_ALLOWS = {"lying_return_values", "infinite_loop", "long_sleep", "memory_blowup"}
 
 
 def test_the_policy_stops_every_hostile_cell_that_reaches_the_machine():

@@ -23,7 +23,12 @@ Two kinds of rules:
   attribute (``x._name``) of anything but ``self``/``cls``; no frame, code or
   traceback attributes; no file, process or foreign-code API of the allowed
   libraries (:data:`BANNED_ATTRIBUTES`, :data:`BANNED_PATHS`); no string
-  naming ``/proc``, ``/dev`` or ``/sys``; no IPython magics or shell escapes.
+  naming ``/proc``, ``/dev`` or ``/sys``; no IPython magics or shell escapes;
+  no assignment to (or ``setattr``/``del`` of) an attribute of an imported
+  module or library class (``keras.Model.count_params = ...`` rewrites what
+  the judge's probes read); no definition or assignment of the members the
+  probes read off a layer or model (:data:`INTROSPECTION_MEMBERS`: a model
+  class whose ``count_params`` or ``layers`` lies).
 * **Implement it yourself** (per assignment and cell, declared in the
   assignment's ``graders/<id>/source_rules.toml``, one table per solution
   cell's ``grade_id``): a cell that
@@ -119,6 +124,14 @@ BANNED_PATHS = (
 )
 
 _PRIVATE_OWNERS = frozenset({"self", "cls"})
+
+#: Members of a Keras layer or model that the judge's probes read (parameter counts,
+#: layer tables, weights, penalties, the training flag): no cell may define or assign them.
+INTROSPECTION_MEMBERS = frozenset({
+    "count_params", "layers", "weights", "trainable_weights", "non_trainable_weights",
+    "variables", "trainable_variables", "non_trainable_variables", "losses", "get_weights",
+    "set_weights", "summary",
+})
 _SYSTEM_PATH = re.compile(r"/(proc|dev|sys)\b|fd/[0-9]")
 
 #: The rules in one paragraph, as every notebook's introduction states them.
@@ -130,7 +143,9 @@ POLICY_SUMMARY_VI = (
     "sẵn; không truy cập thuộc tính dạng `__...__` (trừ "
     + ", ".join(f"`{name}`" for name in sorted(ALLOWED_DUNDERS)) + "), thuộc "
     "tính riêng `x._...` của đối tượng khác `self`, khung lệnh (frame), tệp, luồng vào/ra, "
-    "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; ô mà đề bài yêu cầu tự viết "
+    "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; không gán đè thuộc tính của "
+    "thư viện (như `keras.Model.count_params = ...`) hay định nghĩa lại `count_params`, "
+    "`layers`, `weights`, `losses`... trong lớp của bạn; ô mà đề bài yêu cầu tự viết "
     "không được dùng bản có sẵn của thư viện (ví dụ `keras.layers.Dropout`). Khi chấm, ô "
     "vi phạm không được chạy (như thể bị bỏ trống) và các phép kiểm tra của ô kiểm tra "
     "ngay sau nó bị mất điểm, kèm lý do."
@@ -226,12 +241,27 @@ class _PolicyVisitor(ast.NodeVisitor):
         self.aliases.pop(node.name, None)  # the student's own `Dropout` is not Keras'
         self.generic_visit(node)
 
+    def _check_member_name(self, node: ast.AST, name: str) -> None:
+        """A class member (or an attribute set on an object) that would override what the
+        probes read; module-level names like ``weights = model.get_weights()`` are fine."""
+        if name in INTROSPECTION_MEMBERS:
+            self._flag(node, "introspection", f"không được định nghĩa hay gán `{name}`: bộ "
+                       "chấm đọc nó từ lớp và mô hình của bạn.")
+
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
         self.aliases.pop(node.name, None)
         self.generic_visit(node)
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         self.aliases.pop(node.name, None)
+        for statement in node.body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef):
+                self._check_member_name(statement, statement.name)
+            targets = statement.targets if isinstance(statement, ast.Assign) else \
+                [statement.target] if isinstance(statement, ast.AnnAssign) else []
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    self._check_member_name(statement, target.id)
         self.generic_visit(node)
 
     # imports ---------------------------------------------------------------
@@ -278,6 +308,8 @@ class _PolicyVisitor(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         attr = node.attr
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            self._check_store(node, attr, self._dotted(node))
         if attr.startswith("__") and attr.endswith("__"):
             if attr not in ALLOWED_DUNDERS:
                 self._flag(node, "dunder", f"không được truy cập thuộc tính `{attr}`.")
@@ -294,6 +326,15 @@ class _PolicyVisitor(ast.NodeVisitor):
             self.generic_visit_chain(node)
             return
         self.generic_visit(node)
+
+    def _check_store(self, node: ast.AST, attr: str, path: str | None) -> None:
+        """Assigning ``attr`` on an object (``path``: its dotted path when it is reached from
+        an imported module)."""
+        if path is not None:
+            self._flag(node, "monkeypatch", f"không được gán đè `{_canonical(path)}` (thuộc "
+                       "tính của thư viện).")
+        else:
+            self._check_member_name(node, attr)
 
     def generic_visit_chain(self, node: ast.Attribute) -> None:
         """Visit a resolved dotted chain's inner attributes without re-checking its paths."""
@@ -343,6 +384,12 @@ class _PolicyVisitor(ast.NodeVisitor):
                            "viết sẵn (một chuỗi cố định).")
             elif isinstance(name, ast.Constant):
                 self._check_attribute_name(node, str(name.value))
+                if func.id in ("setattr", "delattr") and node.args:
+                    owner = node.args[0]
+                    path = self._dotted(owner) if isinstance(owner, ast.Attribute) else \
+                        self.aliases.get(owner.id) if isinstance(owner, ast.Name) else None
+                    self._check_store(node, str(name.value),
+                                      f"{path}.{name.value}" if path is not None else None)
         self.generic_visit(node)
 
     def _check_attribute_name(self, node: ast.AST, attr: str) -> None:
