@@ -383,13 +383,13 @@ class _PolicyVisitor(ast.NodeVisitor):
                 self._flag(node, "getattr", f"`{func.id}` chỉ được dùng với tên thuộc tính "
                            "viết sẵn (một chuỗi cố định).")
             elif isinstance(name, ast.Constant):
-                self._check_attribute_name(node, str(name.value))
+                attr = str(name.value)
+                self._check_attribute_name(node, attr)
                 if func.id in ("setattr", "delattr") and node.args:
                     owner = node.args[0]
                     path = self._dotted(owner) if isinstance(owner, ast.Attribute) else \
                         self.aliases.get(owner.id) if isinstance(owner, ast.Name) else None
-                    self._check_store(node, str(name.value),
-                                      f"{path}.{name.value}" if path is not None else None)
+                    self._check_store(node, attr, f"{path}.{attr}" if path is not None else None)
         self.generic_visit(node)
 
     def _check_attribute_name(self, node: ast.AST, attr: str) -> None:
