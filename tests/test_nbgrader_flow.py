@@ -66,11 +66,12 @@ def test_export_has_expected_scores(course):
 
 
 def test_stderr_in_a_graded_cell_does_not_zero_it(course):
-    """TensorFlow-logger and warnings output (stderr) lands in the graded cell and the cell
-    keeps its points."""
+    """A Python warning (stderr) and the TensorFlow logger (stdout in a notebook shell, as in
+    Jupyter) land in the graded cell, and the cell keeps its points."""
     nb = nbformat.read(course.autograded_path("noisy_stderr", ASSIGNMENT), as_version=4)
     cell = graded_cells(nb)["test_dropout_layer"]
-    shown = "".join(str(o.get("data", {}).get("text/plain", "")) for o in cell.outputs)
+    shown = "".join(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
+                    for o in cell.outputs)
     assert "STDERR-MARKER" in shown
     assert "tf logger" in shown
     assert determine_grade(cell) == (6.0, 6.0)

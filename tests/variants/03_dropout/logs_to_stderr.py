@@ -1,6 +1,7 @@
-"""Correct 03_dropout answer that writes TensorFlow-logger and Python-warning output to stderr.
+"""Correct 03_dropout answer that logs: the TensorFlow logger and a Python warning (stderr).
 
-Every line lands in the graded test cell that calls it; it must still earn full marks.
+Every line lands in the graded test cell that calls it (the TensorFlow logger writes to
+stdout in a notebook shell, as in Jupyter); it must still earn full marks.
 Only modules the source policy allows: no sys (print to stderr) or absl.
 Imports sit inside the section: a section replaces a whole notebook cell.
 """
