@@ -67,6 +67,7 @@ MACHINERY = {
     "lying_layers_property": ("import keras\nclass Net(keras.Model):\n    @property\n"
                               "    def layers(self):\n        return []"),
     "lying_losses_attribute": "class Net:\n    losses = [0.5]",
+    "private_through_self": "def peek(self):\n    return self._seen_training\npeek(net)",
     "instance_patch": "def fake():\n    return 1\nmodel.count_params = fake",
 }
 
@@ -87,11 +88,11 @@ ALLOWED = {
         "class Dropout(keras.layers.Layer):\n"
         "    def __init__(self, rate, **kwargs):\n"
         "        super().__init__(**kwargs)\n"
-        "        self._rate = rate\n"
+        "        self.rate = rate\n"
         "    def call(self, inputs, training=None):\n"
         "        return inputs if not training else inputs * 2\n"
         "    def get_config(self):\n"
-        "        return {**super().get_config(), 'rate': self._rate}\n"),
+        "        return {**super().get_config(), 'rate': self.rate}\n"),
     "numpy_math": "import numpy as np\nimport math\nx = np.where(np.asarray([1.0]) > 0, 1, 0)\n"
                   "y = math.exp(1) + np.mean(x)",
     "literal_getattr": "import keras\nlayer = getattr(keras.layers, 'Dense')\n"

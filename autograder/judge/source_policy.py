@@ -20,7 +20,8 @@ Two kinds of rules:
   ``locals``/``vars``/``breakpoint``/``input``; ``getattr``/``setattr``/
   ``delattr``/``hasattr`` only with a literal, non-dunder name; no dunder
   attribute but ``__init__``/``__name__``/``__call__``/``__doc__``; no private
-  attribute (``x._name``) of anything but ``self``/``cls``; no frame, code or
+  attribute (``x._name``) of anything, ``self`` included (a parameter named
+  ``self`` can be any object); no frame, code or
   traceback attributes; no file, process or foreign-code API of the allowed
   libraries (:data:`BANNED_ATTRIBUTES`, :data:`BANNED_PATHS`); no string
   naming ``/proc``, ``/dev`` or ``/sys``; no IPython magics or shell escapes;
@@ -123,8 +124,6 @@ BANNED_PATHS = (
     "matplotlib.pyplot.savefig", "matplotlib.pyplot.imread", "matplotlib.pyplot.imsave",
 )
 
-_PRIVATE_OWNERS = frozenset({"self", "cls"})
-
 #: Members of a Keras layer or model that the judge's probes read (parameter counts,
 #: layer tables, weights, penalties, the training flag): no cell may define or assign them.
 INTROSPECTION_MEMBERS = frozenset({
@@ -142,7 +141,7 @@ POLICY_SUMMARY_VI = (
     "`vars`, lệnh magic hay lệnh shell (`%`, `!`); `getattr`/`setattr` chỉ với tên viết "
     "sẵn; không truy cập thuộc tính dạng `__...__` (trừ "
     + ", ".join(f"`{name}`" for name in sorted(ALLOWED_DUNDERS)) + "), thuộc "
-    "tính riêng `x._...` của đối tượng khác `self`, khung lệnh (frame), tệp, luồng vào/ra, "
+    "tính riêng `x._...` (kể cả của `self`), khung lệnh (frame), tệp, luồng vào/ra, "
     "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; không gán đè thuộc tính của "
     "thư viện (như `keras.Model.count_params = ...`) hay định nghĩa lại `count_params`, "
     "`layers`, `weights`, `losses`... trong lớp của bạn; ô mà đề bài yêu cầu tự viết "
@@ -313,10 +312,11 @@ class _PolicyVisitor(ast.NodeVisitor):
         if attr.startswith("__") and attr.endswith("__"):
             if attr not in ALLOWED_DUNDERS:
                 self._flag(node, "dunder", f"không được truy cập thuộc tính `{attr}`.")
-        elif attr.startswith("_") and not (isinstance(node.value, ast.Name)
-                                           and node.value.id in _PRIVATE_OWNERS):
-            self._flag(node, "private", f"không được truy cập thuộc tính riêng `.{attr}` của "
-                       "đối tượng khác `self`.")
+        elif attr.startswith("_"):
+            # Even on `self`: the name `self` proves nothing (`def peek(self): ...` called
+            # on an object of the engine's), so no cell reads or writes private state.
+            self._flag(node, "private", f"không được dùng thuộc tính riêng `.{attr}` (tên bắt "
+                       "đầu bằng `_`), kể cả của `self`: hãy đặt tên không có `_` ở đầu.")
         if attr in BANNED_ATTRIBUTES:
             self._flag(node, "attribute", f"không được dùng `.{attr}` (tệp, tiến trình hay "
                        "phần bên trong của trình thông dịch).")

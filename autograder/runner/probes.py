@@ -400,7 +400,7 @@ def probe_spy_training(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.
     losses = [to_wire(step(spy, x, y, loss_fn, optimizer)) for _ in range(steps)]
     changed = any(not np.array_equal(b, a) for b, a in zip(before, spy.get_weights(), strict=True))
     flags = [flag if flag is None or isinstance(flag, bool) else repr(flag)[:50]
-             for flag in spy.seen_training]
+             for flag in spy._seen_training]
     return {"training_flags": flags, "losses": losses, "weights_changed": changed}
 
 
@@ -412,18 +412,18 @@ def _spy_model(input_shape: tuple[int, ...]) -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            self.seen_training: list[Any] = []
+            self._seen_training: list[Any] = []
             self.flatten = keras.layers.Flatten()
             self.hidden = keras.layers.Dense(16, activation="relu")
             self.out = keras.layers.Dense(10)
 
         def call(self, inputs: Any, training: Any = None) -> Any:
-            self.seen_training.append(training)
+            self._seen_training.append(training)
             return self.out(self.hidden(self.flatten(inputs)))
 
     spy = SpyModel()
     spy(np.zeros((1, *input_shape), dtype="float32"))
-    spy.seen_training.clear()
+    spy._seen_training.clear()
     return spy
 
 
