@@ -40,6 +40,27 @@ def test_cells_produce_jupyter_outputs():
     assert third.outputs[-1]["ename"] == "ZeroDivisionError"
 
 
+def test_student_html_script_and_svg_never_leave_the_runner():
+    """A cell's HTML, JavaScript, SVG and Markdown displays are dropped (they would run in the
+    instructor's browser, in the formgrader or the feedback page); text and images stay."""
+    cell = ("from IPython.display import HTML, SVG, Javascript, Markdown, display\n"
+            "display(HTML('<script>alert(1)</script>'))\n"
+            "display(Javascript('alert(2)'))\n"
+            "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(3)"
+            "</script></svg>'))\n"
+            "display(Markdown('<img src=x onerror=alert(4)>'))\n"
+            "class Page:\n"
+            "    def _repr_html_(self):\n"
+            "        return '<script>alert(5)</script>'\n"
+            "Page()")
+    with run(cell) as client:
+        (ran,) = client.cell_runs
+    kinds = {kind for output in ran.outputs for kind in output.get("data", {})}
+    assert kinds <= {"text/plain", "image/png", "image/jpeg"}
+    assert "alert" not in str(ran.outputs).replace("Javascript", "")
+    assert any("__main__.Page" in str(o.get("data", {}).get("text/plain", "")) for o in ran.outputs)
+
+
 def test_probe_reaches_the_notebook_namespace():
     """A probe calls a function the notebook defined, on arrays sent by the judge."""
     with run("def double(x):\n    return x * 2") as client:

@@ -535,8 +535,15 @@ def _failure_output(exc: RunnerFailure) -> dict[str, Any]:
             "evalue": exc.student, "traceback": []}
 
 
+#: Display formats kept from student cells: none of them can run script where the
+#: autograded notebook or the feedback is opened (the formgrader, the instructor's
+#: browser). HTML, JavaScript, SVG, Markdown and widget data are dropped; a display
+#: keeps its text/plain form, which every IPython display has.
+INERT_MIME_TYPES = frozenset({"text/plain", "image/png", "image/jpeg"})
+
+
 def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:
-    """Keep only well-formed nbformat outputs from a runner reply, re-capped here."""
+    """Keep only well-formed, inert nbformat outputs from a runner reply, re-capped here."""
     if not isinstance(outputs, list):
         return []
     budget = max_chars
@@ -557,8 +564,10 @@ def _clean_outputs(outputs: Any, max_chars: int) -> list[dict[str, Any]]:
             cleaned.append({"output_type": "stream", "name": out["name"],
                             "text": text(out.get("text", ""))})
         elif kind in ("display_data", "execute_result") and isinstance(out.get("data"), dict):
-            data = {str(k)[:100]: text(v) for k, v in list(out["data"].items())[:10]
-                    if isinstance(v, str)}
+            data = {str(k): text(v) for k, v in list(out["data"].items())[:10]
+                    if isinstance(v, str) and k in INERT_MIME_TYPES}
+            if not data:
+                continue
             item: dict[str, Any] = {"output_type": kind, "data": data, "metadata": {}}
             if kind == "execute_result":
                 item["execution_count"] = None
