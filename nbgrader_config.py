@@ -22,7 +22,11 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from autograder.nbgrader_ext.preprocessors import NormalizeSubmissionMetadata, SandboxedGrade
+from autograder.nbgrader_ext.preprocessors import (
+    DropUnsafeSubmissionFiles,
+    NormalizeSubmissionMetadata,
+    SandboxedGrade,
+)
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -35,6 +39,7 @@ c.CourseDirectory.course_id = "d2l-keras-vi"
 # Stock sanitize steps, with DeduplicateIds replaced: it turns a duplicated
 # graded cell into metadata that aborts nbgrader's whole batch.
 c.Autograde.sanitize_preprocessors = [
+    DropUnsafeSubmissionFiles,
     ClearOutput,
     NormalizeSubmissionMetadata,
     OverwriteKernelspec,

@@ -89,6 +89,7 @@ def batch(layout, tmp_path_factory):
             # The duplicated cells are the attack: write them as the student would.
             warnings.simplefilter("ignore", DuplicateCellId)
             course.submit(student, ASSIGNMENT, nb)
+    _plant_unsafe_files(course, root, wrong)
     broken = course.root / "submitted" / "broken" / ASSIGNMENT
     broken.mkdir(parents=True)
     (broken / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [ this is not json')
@@ -98,6 +99,33 @@ def batch(layout, tmp_path_factory):
     except NbgraderError as exc:
         failed = str(exc)  # nbgrader reports the broken student after grading the others
     return course, failed
+
+
+#: Entries planted beside the "linker" student's notebook, none of which may be copied.
+UNSAFE = ("hidden_tests.py", "other_student.ipynb", "passwd", "solutions_dir",
+          "hard_link.py", "big.bin")
+
+
+def _plant_unsafe_files(course, course_copy: Path, notebook) -> None:
+    """linker: a real answer beside links to the hidden tests, another student's work, a
+    system file and the solutions folder, a hard link to the reference, an oversized file
+    and one harmless note. notebook_link: the notebook itself links to the source notebook
+    (with its solutions)."""
+    folder = course.submit("linker", ASSIGNMENT, notebook).parent
+    (folder / "hidden_tests.py").symlink_to(course_copy / "graders" / ASSIGNMENT
+                                            / "test_build_net.py")
+    (folder / "other_student.ipynb").symlink_to(
+        course.root / "submitted" / "wrong" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    (folder / "passwd").symlink_to("/etc/passwd")
+    (folder / "solutions_dir").symlink_to(course_copy / "solutions")
+    os.link(course_copy / "solutions" / f"{ASSIGNMENT}.py", folder / "hard_link.py")
+    with (folder / "big.bin").open("wb") as big:
+        big.truncate(33 * 1024 * 1024)
+    (folder / "notes.txt").write_text("ghi chú của em\n")
+    linked = course.root / "submitted" / "notebook_link" / ASSIGNMENT
+    linked.mkdir(parents=True)
+    (linked / f"{ASSIGNMENT}.ipynb").symlink_to(course.root / "assignments" / ASSIGNMENT
+                                                / f"{ASSIGNMENT}.ipynb")
 
 
 #: The system, the engine (mounted at /opt/course-engine) and scratch space.
@@ -143,7 +171,7 @@ def test_broken_notebook_does_not_stop_the_batch(batch):
     assert failed
     graded_students = set(scores(course))
     assert graded_students == {"reporter", "wrong", "tampered", "deleted", "shuffled",
-                               "kernel", "schema"}, failed
+                               "kernel", "schema", "linker"}, failed
     assert "broken" in failed
 
 
@@ -171,3 +199,23 @@ def test_notebook_tampering_gains_nothing(batch):
     assert 0 < result["wrong"] < 20
     for student in ("tampered", "deleted", "shuffled", "kernel", "schema"):
         assert result[student] <= result["wrong"], (student, result)
+
+
+def test_links_and_special_files_beside_a_notebook_never_reach_the_student(batch):
+    """nbgrader copies a submitted folder following links; what a link, hard link or
+    oversized file brought into autograded/ (which feedback and the exchange hand back) is
+    deleted, the notebook and ordinary files stay, and a notebook that is itself a link to
+    the source notebook is not graded at all."""
+    course, failed = batch
+    folder = course.autograded_path("linker", ASSIGNMENT).parent
+    kept = {path.name for path in folder.iterdir()}
+    assert {f"{ASSIGNMENT}.ipynb", "notes.txt"} <= kept
+    assert not kept & set(UNSAFE), kept
+    copied = "".join(path.read_text(errors="replace") for path in folder.rglob("*")
+                     if path.is_file() and path.suffix != ".ipynb")
+    assert "EXPECTED_CLASSES" not in copied
+    assert "root:" not in copied
+    assert "linker" in scores(course)
+    assert not course.autograded_path("notebook_link", ASSIGNMENT).exists()
+    assert "notebook_link" not in scores(course)
+    assert "for student 'notebook_link'" in failed  # the reason: test_submission_files.py

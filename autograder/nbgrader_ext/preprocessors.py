@@ -21,22 +21,67 @@ from typing import Any
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Bool, Unicode
+from traitlets import Bool, Int, Unicode
 
 import autograder
 from autograder.errors import GradingFault
 from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout, find_course_root
 from autograder.nbgrader_ext.annotate import annotate_notebook
+from autograder.nbgrader_ext.submission_files import remove_copies, unsafe_entries
 
-__all__ = ["FAULT_MARK", "METADATA_KEY", "NormalizeSubmissionMetadata", "SandboxedGrade"]
+__all__ = ["FAULT_MARK", "METADATA_KEY", "DropUnsafeSubmissionFiles", "UnsafeSubmission",
+           "NormalizeSubmissionMetadata", "SandboxedGrade"]
 
 _SCHEMA_VERSION = 3
 #: Notebook metadata key under which the autograded notebook records how it was graded.
 METADATA_KEY = "course_grading"
 #: Start of the log line that names a grading fault (``course demo`` quotes these lines).
 FAULT_MARK = "GRADING FAULT"
+
+
+class UnsafeSubmission(Exception):
+    """The submitted notebook itself is a link or a special file: it is not graded."""
+
+
+class DropUnsafeSubmissionFiles(NbGraderPreprocessor):  # type: ignore[misc]
+    """First sanitize step: nothing a submitted folder links to reaches the student again.
+
+    nbgrader has already copied the submitted folder into ``autograded/``,
+    following links (see :mod:`autograder.nbgrader_ext.submission_files`). This
+    step deletes those copies of links, hard links, special and oversized files,
+    logging each with its reason, so that neither grading nor
+    ``generate_feedback`` nor the exchange sees them; a notebook that is itself
+    such an entry is refused (nbgrader lists it among its failures).
+    """
+
+    max_file_mb = Int(
+        32, help="Largest file a submitted folder may carry beside the notebook (MiB)."
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[Any, Any]:
+        info = resources["nbgrader"]
+        student, assignment = info["student"], info["assignment"]
+        coursedir = CourseDirectory(config=self.config)
+        submitted = Path(coursedir.format_path(coursedir.submitted_directory, student,
+                                               assignment))
+        autograded = Path(coursedir.format_path(coursedir.autograded_directory, student,
+                                                assignment))
+        entries = unsafe_entries(submitted, self.max_file_mb * 1024 * 1024)
+        for entry in entries:
+            self.log.warning("Not copying %s of student %s, %s: %s", entry.relative, student,
+                             assignment, entry.reason)
+        remove_copies(entries, autograded)
+        notebook = f"{info['notebook']}.ipynb"
+        refused = [entry for entry in entries if str(entry.relative) == notebook]
+        if refused:
+            raise UnsafeSubmission(
+                f"student {student}, {assignment}: the submitted notebook {notebook} is a "
+                f"{refused[0].reason}; it is not graded. Ask the student to submit the "
+                "notebook file itself")
+        return nb, resources
 
 
 class NormalizeSubmissionMetadata(NbGraderPreprocessor):  # type: ignore[misc]
