@@ -66,6 +66,15 @@ MACHINERY = {
                            "    def count_params(self):\n        return 269322"),
     "lying_layers_property": ("import keras\nclass Net(keras.Model):\n    @property\n"
                               "    def layers(self):\n        return []"),
+    "own_fit": ("import keras\nclass Net(keras.Sequential):\n"
+                "    def fit(self, x, y, **kwargs):\n        return None"),
+    "own_predict": ("import keras\nclass Net(keras.Model):\n"
+                    "    def predict(self, x, **kwargs):\n        return x"),
+    "own_train_step": ("import keras\nclass Net(keras.Model):\n"
+                       "    def train_step(self, data):\n        return {}"),
+    "figure_to_a_file": ("import matplotlib.pyplot as plt\nfig = plt.figure()\n"
+                         "fig.savefig('x.svg')"),
+    "text_dataset": "import tensorflow as tf\nd = tf.data.TextLineDataset(['x'])",
     "lying_losses_attribute": "class Net:\n    losses = [0.5]",
     "private_through_self": "def peek(self):\n    return self._seen_training\npeek(net)",
     "instance_patch": "def fake():\n    return 1\nmodel.count_params = fake",

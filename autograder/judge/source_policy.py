@@ -28,8 +28,9 @@ Two kinds of rules:
   no assignment to (or ``setattr``/``del`` of) an attribute of an imported
   module or library class (``keras.Model.count_params = ...`` rewrites what
   the judge's probes read); no definition or assignment of the members the
-  probes read off a layer or model (:data:`INTROSPECTION_MEMBERS`: a model
-  class whose ``count_params`` or ``layers`` lies).
+  probes read off a layer or model or drive it with (:data:`PROBED_MEMBERS`:
+  a model class whose ``count_params`` lies, or whose ``fit`` trains a model
+  of its own choosing on the judge's data).
 * **Implement it yourself** (per assignment and cell, declared in the
   assignment's ``graders/<id>/source_rules.toml``, one table per solution
   cell's ``grade_id``): a cell that
@@ -106,7 +107,9 @@ BANNED_ATTRIBUTES = frozenset({
     "load_model", "save_model", "save_weights", "load_weights", "get_file", "read_file",
     "write_file", "gfile", "to_csv", "to_json", "to_pickle", "to_parquet", "to_hdf",
     "to_excel", "to_feather", "to_stata", "to_sql", "to_html", "to_latex", "to_xml",
-    "to_orc", "to_clipboard", "to_markdown", "read_pickle",
+    "to_orc", "to_clipboard", "to_markdown", "read_pickle", "savefig", "imread", "imsave",
+    "print_figure", "load_img", "save_img", "TextLineDataset", "TFRecordDataset",
+    "FixedLengthRecordDataset", "list_files", "TextFileInitializer",
     # foreign code inside TensorFlow graphs
     "py_function", "numpy_function", "py_func", "raw_ops", "load_op_library", "load_library",
 })
@@ -124,12 +127,16 @@ BANNED_PATHS = (
     "matplotlib.pyplot.savefig", "matplotlib.pyplot.imread", "matplotlib.pyplot.imsave",
 )
 
-#: Members of a Keras layer or model that the judge's probes read (parameter counts,
-#: layer tables, weights, penalties, the training flag): no cell may define or assign them.
-INTROSPECTION_MEMBERS = frozenset({
+#: Members of a Keras layer or model that the judge's probes read or drive (parameter
+#: counts, layer tables, weights, penalties; the recipe's compile, fit and predict): no
+#: cell may define or assign them. A model whose `fit` trained a model of its own choosing
+#: on the judge's data, or whose `count_params` lied, would fake the check that reads it.
+PROBED_MEMBERS = frozenset({
     "count_params", "layers", "weights", "trainable_weights", "non_trainable_weights",
     "variables", "trainable_variables", "non_trainable_variables", "losses", "get_weights",
-    "set_weights", "summary",
+    "set_weights", "summary", "compile", "fit", "predict", "evaluate", "train_step",
+    "test_step", "predict_step", "train_on_batch", "test_on_batch", "predict_on_batch",
+    "make_train_function", "make_predict_function", "make_test_function", "compute_loss",
 })
 _SYSTEM_PATH = re.compile(r"/(proc|dev|sys)\b|fd/[0-9]")
 
@@ -144,7 +151,8 @@ POLICY_SUMMARY_VI = (
     "tính riêng `x._...` (kể cả của `self`), khung lệnh (frame), tệp, luồng vào/ra, "
     "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; không gán đè thuộc tính của "
     "thư viện (như `keras.Model.count_params = ...`) hay định nghĩa lại `count_params`, "
-    "`layers`, `weights`, `losses`... trong lớp của bạn; ô mà đề bài yêu cầu tự viết "
+    "`layers`, `weights`, `losses`, `compile`, `fit`, `predict`, `train_step`... trong lớp "
+    "của bạn; ô mà đề bài yêu cầu tự viết "
     "không được dùng bản có sẵn của thư viện (ví dụ `keras.layers.Dropout`). Khi chấm, ô "
     "vi phạm không được chạy (như thể bị bỏ trống) và các phép kiểm tra của ô kiểm tra "
     "ngay sau nó bị mất điểm, kèm lý do."
@@ -243,7 +251,7 @@ class _PolicyVisitor(ast.NodeVisitor):
     def _check_member_name(self, node: ast.AST, name: str) -> None:
         """A class member (or an attribute set on an object) that would override what the
         probes read; module-level names like ``weights = model.get_weights()`` are fine."""
-        if name in INTROSPECTION_MEMBERS:
+        if name in PROBED_MEMBERS:
             self._flag(node, "introspection", f"không được định nghĩa hay gán `{name}`: bộ "
                        "chấm đọc nó từ lớp và mô hình của bạn.")
 
