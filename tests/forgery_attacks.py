@@ -121,6 +121,25 @@ def corr2d(X, K):
     return out[0, :, :, 0]
 '''
 
+#: 03: a network whose `fit` trains a model of its own choosing on the judge's data and
+#: whose `predict` answers with that model (a fabricated training result).
+_OWN_FIT_AND_PREDICT = '''
+import keras
+
+class Net(keras.Sequential):
+    def fit(self, x, y, **kwargs):
+        self.shadow = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10)])
+        self.shadow.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(
+            from_logits=True))
+        return self.shadow.fit(x, y, epochs=5, verbose=0)
+
+    def predict(self, x, **kwargs):
+        return self.shadow.predict(x, verbose=0)
+
+def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, dropout2=0.5):
+    return Net([keras.layers.Flatten(), keras.layers.Dense(num_outputs)])
+'''
+
 FORGERIES = (
     Forgery("pipe_takeover", "03_dropout", _PIPE_TAKEOVER),
     Forgery("pipe_takeover", "06_cnn", _PIPE_TAKEOVER),
@@ -130,6 +149,8 @@ FORGERIES = (
     Forgery("probes_via_sys_modules", "02_activations", _PROBES_VIA_SYS_MODULES,
             base="partly_wrong"),
     Forgery("probes_via_sys_modules", "04_weight_decay", _PROBES_VIA_SYS_MODULES,
+            base="partly_wrong"),
+    Forgery("own_fit_and_predict", "03_dropout", _OWN_FIT_AND_PREDICT, section="build_net",
             base="partly_wrong"),
     Forgery("subclass_keras_dropout", "03_dropout", _SUBCLASS_KERAS_DROPOUT,
             section="dropout_class", base="partly_wrong"),
