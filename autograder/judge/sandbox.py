@@ -8,7 +8,8 @@ namespaces; a new root holding only a read-only system (``/usr``, a few files of
 of them the read-only Python runtime (wherever it lives, see
 :mod:`autograder.judge.runtime`) and the ``autograder`` package; no ``graders/``,
 ``solutions/``, gradebook, submissions, data or home directory. Started by
-root it runs the runner as ``nobody`` with no capabilities and
+root it runs the runner as an unprivileged uid of its own, leased for this
+runner alone (:mod:`autograder.judge.runner_ids`), with no capabilities and
 ``no_new_privs`` (``setpriv``), without a user namespace, so no uid inside maps
 to host root; started by another user it uses bubblewrap's user namespace.
 It dies with its parent, and killing it kills every process in its pid
@@ -40,6 +41,7 @@ from pathlib import Path
 
 from autograder.config import Limits
 from autograder.errors import IsolationUnavailable
+from autograder.judge.runner_ids import UidLease, lease_uid
 from autograder.judge.runtime import (
     ENGINE_MOUNT,
     SYSTEM_DIRS,
@@ -67,7 +69,6 @@ INSTALL_HINT = "install it: sudo apt-get install bubblewrap"
 #: Not ``-I``: its ``-E`` would drop PYTHONHASHSEED, and the environment is ours anyway.
 RUNNER_FLAGS = ("-s", "-P")
 
-_NOBODY = 65534
 _PR_SET_PDEATHSIG = 1
 _SHM_MB = 64
 #: Files of /etc that dynamic linking, time zones and user lookups need; nothing else.
@@ -84,9 +85,11 @@ class RunnerProcess:
     scratch: tempfile.TemporaryDirectory[str]
     log_path: Path
     isolation: str
+    #: The uid this runner alone runs as (bubblewrap started by root), else ``None``.
+    uid_lease: UidLease | None = None
 
     def kill(self) -> None:
-        """Kill the runner's whole process group and remove its scratch space."""
+        """Kill the runner's whole process group, remove its scratch space, free its uid."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -95,6 +98,8 @@ class RunnerProcess:
             if stream is not None:
                 stream.close()
         self.scratch.cleanup()
+        if self.uid_lease is not None:
+            self.uid_lease.release()
 
     def log_tail(self, size: int = 2000) -> str:
         """The end of what the runner wrote to fds 1 and 2 (for instructors' logs)."""
@@ -146,6 +151,7 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
     scratch = tempfile.TemporaryDirectory(prefix="course-runner-")
     scratch_path = Path(scratch.name)
     log_path = scratch_path / "runner.log"
+    lease: UidLease | None = None
     try:
         if isolation == BUBBLEWRAP:
             problem = bubblewrap_problem()
@@ -153,7 +159,9 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
                 raise IsolationUnavailable(problem[0], hint=problem[1])
             protected = [*protect, Path(tempfile.gettempdir())]
             env = _environment(Path("/tmp"))
-            command = [*_bubblewrap_command(limits, gpu, python, protected, env),
+            lease = lease_uid() if os.geteuid() == 0 else None
+            uid = lease.uid if lease is not None else None
+            command = [*_bubblewrap_command(limits, gpu, python, protected, env, uid),
                        python, *RUNNER_FLAGS, "-c", bootstrap(ENGINE_MOUNT)]
         elif isolation == PROCESS:
             # Only the engine package, not the checkout around it, goes on sys.path.
@@ -172,8 +180,11 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
             )
     except BaseException:
         scratch.cleanup()
+        if lease is not None:
+            lease.release()
         raise
-    return RunnerProcess(process=process, scratch=scratch, log_path=log_path, isolation=isolation)
+    return RunnerProcess(process=process, scratch=scratch, log_path=log_path, isolation=isolation,
+                         uid_lease=lease)
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -183,6 +194,8 @@ def _environment(home: Path) -> dict[str, str]:
         "TMPDIR": str(home),
         "PATH": os.pathsep.join((str(Path(sys.executable).parent), "/usr/bin", "/bin")),
         "LANG": "C.UTF-8",
+        "USER": "runner",  # the leased uid has no account: getpass.getuser() reads this
+        "LOGNAME": "runner",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "PYTHONHASHSEED": "0",  # set and dict order of strings: the same in every regrade
@@ -203,7 +216,7 @@ def _namespace_flags() -> list[str]:
 
 
 def _bubblewrap_command(limits: Limits, gpu: bool, python: str, protect: Sequence[Path],
-                        env: dict[str, str]) -> list[str]:
+                        env: dict[str, str], uid: int | None) -> list[str]:
     runtime = runtime_for(python, protect)
     bwrap = shutil.which("bwrap") or "bwrap"
     command = [bwrap, *_namespace_flags(), "--clearenv"]
@@ -227,8 +240,8 @@ def _bubblewrap_command(limits: Limits, gpu: bool, python: str, protect: Sequenc
         devices += [str(p) for p in sorted(Path("/dev").glob("nvidia[0-9]*"))]
         for device in devices:
             command += ["--dev-bind-try", device, device]
-    if os.geteuid() == 0:
-        command += ["setpriv", f"--reuid={_NOBODY}", f"--regid={_NOBODY}", "--clear-groups",
+    if uid is not None:
+        command += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
     return command
 
