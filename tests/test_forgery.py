@@ -3,7 +3,9 @@
 Each forgery of tests/forgery_attacks.py is graded with the judge as an
 instructor runs it (source policy on) and compared with the same notebook
 without it: the base answers with the forged cell left as released, or, for a
-new cell, the base itself. A forgery never scores above that, the cell it
+new cell, the base itself. A forgery passes no check that the base failed on
+its merits (one the base lost to its runner, a timeout or a kill on a loaded
+machine, is not the forgery's doing), so it never scores above it, the cell it
 lives in is held back by the source policy (status ``policy``, so it is the
 policy that stopped it, not a bug of the forgery), and every check it cost says
 why in Vietnamese. Forgeries marked ``works_without_policy`` are also graded
@@ -27,7 +29,7 @@ from autograder.grading import grade_notebook
 from autograder.layout import CourseLayout
 from autograder.report import GradeReport
 from autograder.solutions import fill_solutions, read_sections
-from autograder.verdicts import CellStatus, Status
+from autograder.verdicts import RUNNER_FAILURES, CellStatus, Status
 
 from forgery_attacks import FORGERIES, Forgery
 from grading_helpers import REPO, copy_course, variant_sections
@@ -40,8 +42,11 @@ SEED = 13
 
 @pytest.fixture(scope="module")
 def course(layout, tmp_path_factory):
-    """A fast course copy and a memo of its releases and base gradings."""
-    root = copy_course(layout, tmp_path_factory.mktemp("forgery-course"), fast=True)
+    """A course copy with the real limits and recipes, and a memo of its releases and base
+    gradings. Not the fast copy: its 4 GiB address-space limit gets 06's VGG-11 runner
+    killed now and then, and a base that lost a check to that would let a forgery look
+    better than its base."""
+    root = copy_course(layout, tmp_path_factory.mktemp("forgery-course"))
     forged_course = CourseLayout(root)
     releases = TempCourse(forged_course, tmp_path_factory.mktemp("releases"))
 
@@ -50,11 +55,11 @@ def course(layout, tmp_path_factory):
         return releases.release(assignment)
 
     @functools.cache
-    def base_score(assignment: str, base: str, section: str | None) -> float:
+    def base_report(assignment: str, base: str, section: str | None) -> GradeReport:
         return grade(forged_course, _base(release(assignment), assignment, base, section),
-                     assignment).score
+                     assignment)
 
-    return forged_course, release, base_score
+    return forged_course, release, base_report
 
 
 def grade(layout: CourseLayout, nb: nbformat.NotebookNode, assignment: str,
@@ -90,13 +95,20 @@ def _forged(release: nbformat.NotebookNode, forgery: Forgery) -> nbformat.Notebo
 
 @pytest.mark.parametrize("forgery", FORGERIES, ids=lambda f: f"{f.assignment}-{f.name}")
 def test_a_forgery_earns_no_more_than_the_notebook_without_it(course, forgery):
-    layout, release, base_score = course
+    layout, release, base_report = course
     forged = _forged(release(forgery.assignment), forgery)
-    without = base_score(forgery.assignment, forgery.base, forgery.section)
+    base = base_report(forgery.assignment, forgery.base, forgery.section)
+    without = base.score
 
     report = grade(layout, forged, forgery.assignment)
 
-    assert report.score <= without, [c for c in report.checks if c.status is Status.PASSED]
+    # A check the base lost to its runner (a timeout or a kill on a loaded machine) is not
+    # a check the forgery won; any other check the forgery passes, the base passed too.
+    base_status = {c.id: c.status for c in base.checks}
+    gained = [c for c in report.checks if c.status is Status.PASSED
+              and base_status.get(c.id) is not Status.PASSED]
+    assert all(base_status.get(c.id) in RUNNER_FAILURES for c in gained), gained
+    assert report.score <= without + sum(c.max_score for c in gained)
     assert any(cell.status is CellStatus.POLICY for cell in report.cells), (
         "the forged cell was not held back by the source policy")
     costs = [c for c in report.checks if c.status is Status.POLICY]
