@@ -57,8 +57,8 @@ def test_a_well_formed_reply_passes_its_schema():
     ("describe", [1, 2], "expected a record"),
     ("fit_predict", {"outputs": np.zeros(3, "int64"), "loss_history": [], "weights": []},
      "result.outputs: array of dtype int64"),
-    ("spy_training", {"training_flags": [True, 3], "losses": [], "weights_changed": True},
-     "result.training_flags[1]"),
+    ("train_step", {"weights": [np.zeros(3), np.zeros(2, "int32")]},
+     "result.weights[1]: array of dtype int32"),
 ])
 def test_a_malformed_reply_is_named_where_it_differs(probe, reply, where):
     """Where a reply differs from its probe's shape is named, so the instructor's notes say

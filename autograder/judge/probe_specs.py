@@ -53,7 +53,7 @@ PROBE_SPECS: Mapping[str, ProbeSpec] = {
                       names="target"),
     "describe": _spec("builder input_shape", "kwargs batch_sizes", names="builder"),
     "fit_predict": _spec("builder recipe x_train y_train x_test", "kwargs", names="builder"),
-    "spy_training": _spec("target x y steps learning_rate", names="target"),
+    "train_step": _spec("target x y weights steps learning_rate", names="target"),
 }
 
 

@@ -151,8 +151,7 @@ REPLY_SCHEMAS: Mapping[str, Schema] = {
                         "output_shape": _SHAPE, "runs": ListOf(_RUN), "params": INT}),
     "fit_predict": Record({"outputs": ArrayOf("f"), "loss_history": ListOf(NUMBER),
                            "weights": ListOf(ArrayOf())}),
-    "spy_training": Record({"training_flags": ListOf(OneOf((BOOL, NONE, STR))),
-                            "losses": ListOf(WIRE), "weights_changed": BOOL}),
+    "train_step": Record({"weights": ListOf(ArrayOf("f"))}),
 }
 
 

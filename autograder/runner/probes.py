@@ -381,50 +381,44 @@ def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any
             "weights": [np.asarray(w) for w in model.get_weights()]}
 
 
-def probe_spy_training(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.ndarray,
-                       steps: int, learning_rate: float) -> dict[str, Any]:
-    """Run the student's ``target(net, X, y, loss_fn, optimizer)`` on a spy network.
+def probe_train_step(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.ndarray,
+                     weights: list[np.ndarray], steps: int,
+                     learning_rate: float) -> dict[str, Any]:
+    """Run the student's ``target(net, X, y, loss_fn, optimizer)`` ``steps`` times on the
+    judge's network and return the network's weights afterwards.
 
-    The spy records the ``training`` argument of every call, so the judge can
-    tell a training step that runs the network in inference mode (the d2l
-    TensorFlow bug) from one that trains with dropout active.
+    The network is Flatten → Dense(16, relu) → :func:`_shift_in_training` → Dense(10),
+    with the judge's ``weights``; the shift adds 1 to its input in training mode only,
+    so the weights after a step tell a step that runs the network with
+    ``training=True`` from one that does not, and the judge, which knows the
+    network, computes both itself. Nothing here is a verdict: the judge compares
+    the weights with its own arithmetic.
     """
     import keras
 
     keras.utils.set_random_seed(0)
-    spy = _spy_model(x.shape[1:])
-    before = [np.array(w) for w in spy.get_weights()]
+    net = keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(16, activation="relu"),
+                            _shift_in_training(), keras.layers.Dense(10)])
+    net(np.zeros((1, *x.shape[1:]), dtype="float32"))
+    net.set_weights(weights)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     optimizer = keras.optimizers.SGD(learning_rate=learning_rate)
     step = _resolve(ns, target)
-    losses = [to_wire(step(spy, x, y, loss_fn, optimizer)) for _ in range(steps)]
-    changed = any(not np.array_equal(b, a) for b, a in zip(before, spy.get_weights(), strict=True))
-    flags = [flag if flag is None or isinstance(flag, bool) else repr(flag)[:50]
-             for flag in spy._seen_training]
-    return {"training_flags": flags, "losses": losses, "weights_changed": changed}
+    for _ in range(int(steps)):
+        step(net, x, y, loss_fn, optimizer)
+    return {"weights": [np.asarray(w) for w in net.get_weights()]}
 
 
-def _spy_model(input_shape: tuple[int, ...]) -> Any:
+def _shift_in_training() -> Any:
     import keras
 
-    class SpyModel(keras.Model):  # type: ignore[misc]
-        """A tiny classifier that remembers the ``training`` flag of each call."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._seen_training: list[Any] = []
-            self.flatten = keras.layers.Flatten()
-            self.hidden = keras.layers.Dense(16, activation="relu")
-            self.out = keras.layers.Dense(10)
+    class ShiftInTraining(keras.layers.Layer):  # type: ignore[misc]
+        """Adds 1 in training mode, nothing otherwise (no weights)."""
 
         def call(self, inputs: Any, training: Any = None) -> Any:
-            self._seen_training.append(training)
-            return self.out(self.hidden(self.flatten(inputs)))
+            return inputs + 1.0 if training else inputs
 
-    spy = SpyModel()
-    spy(np.zeros((1, *input_shape), dtype="float32"))
-    spy._seen_training.clear()
-    return spy
+    return ShiftInTraining()
 
 
 def _resized_batches(images: np.ndarray, labels: np.ndarray | None, size: int,
@@ -479,5 +473,5 @@ PROBES: dict[str, Callable[..., Any]] = {
     "gradient": probe_gradient,
     "describe": probe_describe,
     "fit_predict": probe_fit_predict,
-    "spy_training": probe_spy_training,
+    "train_step": probe_train_step,
 }
