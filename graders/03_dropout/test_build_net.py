@@ -1,6 +1,9 @@
 """Hidden checks for `build_net(...)` (cell test_build_net)."""
 
+import numpy as np
 import pytest
+
+from autograder.judge.verifier import Unverifiable, rebuild_outputs
 
 CELL = "test_build_net"
 EXPECTED_CLASSES = ["Flatten", "Dense", "Dropout", "Dense", "Dropout", "Dense"]
@@ -11,7 +14,7 @@ def _own_dropouts(layers):
 
 
 @pytest.mark.check(cell=CELL, points=1)
-def test_architecture(runner):
+def test_architecture(runner, rng):
     """build_net() phải là Flatten → Dense(256, relu) → Dropout → Dense(256, relu) → Dropout → Dense(10)."""
     model = runner.probe("describe", builder="build_net", input_shape=[2, 28, 28, 1])
     classes = [layer["class"] for layer in model["layers"]]
@@ -26,6 +29,21 @@ def test_architecture(runner):
     last = model["layers"][5]["config"] or {}
     assert last.get("activation") in ("linear", None), (
         "Tầng ra phải trả về logits (không có hàm kích hoạt)."
+    )
+    # The table is the runner's word: the judge rebuilds the layers it names with the
+    # model's own weights and checks that they compute what the model outputs.
+    x = rng.uniform(0, 1, size=(3, 28, 28, 1)).astype("float32")
+    run = runner.probe("model_losses", builder="build_net", inputs=x)
+    outputs = runner.array(run["outputs"], "build_net()(X)")
+    try:
+        rebuilt = rebuild_outputs(model["layers"], run["weights"], x)
+    except Unverifiable as exc:
+        raise AssertionError(f"Không dựng lại được mạng từ các lớp nó khai báo: {exc}.") from None
+    assert outputs.shape == rebuilt.shape, (
+        f"build_net()(X) có kích thước {outputs.shape}, các lớp khai báo cho {rebuilt.shape}.")
+    assert np.allclose(outputs, rebuilt, rtol=1e-4, atol=1e-5), (
+        "Đầu ra của build_net() ở chế độ suy luận không khớp với các lớp và trọng số nó khai "
+        "báo (Dropout phải giữ nguyên đầu vào khi training=False)."
     )
 
 

@@ -1,6 +1,10 @@
-"""Dropout layer that ignores `training`: it also drops at prediction time."""
+"""Dropout layer that ignores `training`: it also drops at prediction time.
+
+It also costs test_architecture: the judge rebuilds build_net from its layer table with
+dropout as the identity at inference, and this network's outputs differ from that.
+"""
 # variant: buggy
-# loses: test_inference_is_identity
+# loses: test_inference_is_identity, test_architecture
 import keras
 
 
