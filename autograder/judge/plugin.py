@@ -18,10 +18,9 @@ The first docstring line and the assertion message (both Vietnamese) are what
 the student sees; the check's source never leaves this process.
 
 Before the runner starts, the judge screens the submitted file with the source
-policy (:mod:`autograder.judge.source_policy`): a cell that reaches for the
-runner's machinery is not sent to the runner, and every check of the graded
-cell it belongs to ends ``policy`` with the rule's reason, whatever the runner
-could have said.
+policy (:mod:`autograder.judge.source_policy`): a cell that breaks a rule is
+not sent to the runner, and every check of the graded cell it belongs to ends
+``policy`` with the rule's reason, whatever the runner could have said.
 """
 
 from __future__ import annotations
@@ -169,9 +168,10 @@ class JudgeSession:
             [CellOutputs(r.index, r.outputs, r.raised, r.status) for r in runs], self.screened)
         for screened in self.screened.values():
             rules = ", ".join(sorted({v.rule for v in screened.violations}))
+            cost = (f"checks of {screened.owner} lost" if screened.owner is not None
+                    else "no graded cell follows it")
             self.report.notes.append(
-                f"source policy: cell {screened.index} breaks {rules} rules "
-                f"(not run; checks of {screened.owner} lost)")
+                f"source policy: cell {screened.index} breaks {rules} rules (not run; {cost})")
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
