@@ -39,6 +39,8 @@ def test_the_range_is_configurable_and_checked():
         uid_range({"COURSE_RUNNER_UIDS": "0-10"})
     with pytest.raises(IsolationUnavailable, match="belongs to the account 'nobody'"):
         uid_range({"COURSE_RUNNER_UIDS": "65534-65534"})
+    with pytest.raises(IsolationUnavailable, match="belongs to the account 'nobody'"):
+        uid_range({"COURSE_RUNNER_UIDS": "65000-66000"})  # inside the range, not at an end
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="per-runner uids need root (README, Trust "

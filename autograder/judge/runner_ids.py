@@ -73,11 +73,10 @@ def uid_range(environ: dict[str, str] | None = None) -> range:
                 f"{UID_RANGE_ENV}={text!r} is outside 1000..4294967294 or reversed",
                 hint="choose unprivileged uids that no account uses")
         uids = range(first, last + 1)
-    for uid in (uids[0], uids[-1]):
-        try:
-            owner = pwd.getpwuid(uid).pw_name
-        except KeyError:
-            continue
+    owned = sorted((entry.pw_uid, entry.pw_name) for entry in pwd.getpwall()
+                   if entry.pw_uid in uids)
+    if owned:
+        uid, owner = owned[0]
         raise IsolationUnavailable(
             f"runner uid {uid} belongs to the account {owner!r}",
             hint=f"set {UID_RANGE_ENV} to a range no account uses")
