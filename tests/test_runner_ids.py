@@ -87,3 +87,63 @@ def test_one_submissions_threads_do_not_count_against_another():
     assert not held.raised, held.outputs
     assert not ran.raised, ran.outputs
     assert "holding 40" in ran.outputs[0]["text"]
+
+
+_KEYCTL = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+ADD_KEY, KEYCTL, SEARCH, GET_ID, GET_PERSISTENT = 248, 250, 10, 0, 22
+USER, USER_SESSION, SESSION = -4, -5, -3
+
+def call(*args):
+    args = [ctypes.c_char_p(a) if isinstance(a, bytes) else ctypes.c_long(a) for a in args]
+    result = libc.syscall(*args)
+    return result if result >= 0 else "error " + os.strerror(ctypes.get_errno())
+
+persistent = call(KEYCTL, GET_PERSISTENT, -1, SESSION)
+"""
+
+_LEAVE_ANSWERS = _KEYCTL + """
+for ring in (USER, USER_SESSION, persistent):
+    print("stored", call(ADD_KEY, b"user", b"answer", b"20/20", 5, ring))
+"""
+
+_LOOK_FOR_ANSWERS = _KEYCTL + """
+print("found", [call(KEYCTL, SEARCH, ring, b"user", b"answer", 0)
+                for ring in (USER, USER_SESSION, persistent)])
+print("session", call(KEYCTL, GET_ID, SESSION, 0))
+"""
+
+
+def _session_keyring_of_this_process() -> int:
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return int(libc.syscall(ctypes.c_long(250), ctypes.c_long(0), ctypes.c_long(-3),
+                            ctypes.c_long(1)))
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="per-runner uids need root")
+def test_the_next_runner_of_a_uid_finds_nothing_left_in_its_keyrings(monkeypatch):
+    """A submission stores an answer in its uid's user, user-session and persistent
+    keyrings; the next runner leased the same uid (a range of one) finds none of them, and
+    its session keyring is a new one, not the judge's."""
+    monkeypatch.setenv("COURSE_RUNNER_UIDS", "3000000999-3000000999")
+    limits = Limits(cell_seconds=10, probe_seconds=5, submission_seconds=60)
+    outputs = []
+    for cell in (_LEAVE_ANSWERS, _LOOK_FOR_ANSWERS):
+        client = RunnerClient([Cell(0, cell)], limits, runtime_modules=())
+        try:
+            run = client.start()[0]
+        finally:
+            client.close()
+        assert not run.raised, run.outputs
+        outputs.append(run.outputs[0]["text"])
+    stored, found = outputs
+    assert stored.count("stored ") == 3, stored
+    assert "error" not in stored, stored
+    assert found.count("error Required key not available") == 3, found
+    session = int(found.split("session ")[1].split()[0])
+    assert session != _session_keyring_of_this_process()

@@ -386,7 +386,10 @@ class RunnerClient:
         self.isolation = runner.isolation
         self._runner = runner
         first = self.runtime is None
-        request: dict[str, Any] = {"op": "hello", "seed": self._seed}
+        # A uid of its own (root): empty what an earlier runner of that uid left in its
+        # keyrings. Never under the caller's own uid, whose keyrings are the instructor's.
+        request: dict[str, Any] = {"op": "hello", "seed": self._seed,
+                                   "keyrings": runner.uid_lease is not None}
         if first:
             request |= {"imports": self._runtime_modules, "devices": self._gpu}
         try:
@@ -405,11 +408,16 @@ class RunnerClient:
             tail = _sanitize(runner.log_tail())
             self._runner = None
             runner.kill()
+            kind = str(error.get("type", ""))[:100]
             raise RunnerStartFailure(
                 "the runner cannot set up its runtime in the sandbox: "
-                f"{str(error.get('type', ''))[:100]}: {str(error.get('message', ''))[:500]}",
-                hint="install the course's packages (pip install -e .) for the runner's "
-                     "interpreter", log=tail)
+                f"{kind}: {str(error.get('message', ''))[:500]}",
+                hint="a runner uid's keyrings must be emptied before the next submission "
+                     "runs under it; grade as root on a kernel whose keyctl works, or set "
+                     "COURSE_RUNNER_UIDS to uids not used before (README, 'Trust model')"
+                if kind == "KeyringError" else
+                "install the course's packages (pip install -e .) for the runner's "
+                "interpreter", log=tail)
         if first:
             self.runtime = _runtime_facts(reply)
             if self._gpu and not self.runtime.gpus:

@@ -12,9 +12,11 @@ from a range no account uses (:data:`UID_RANGE_ENV`, default
 an exclusive ``flock`` on a root-only lease file while the runner lives, and
 handed out round robin so a uid is reused as late as possible.
 
-Not covered: a keyring left by one runner's uid is still there when the range
-comes round to that uid again (the kernel keeps a uid's user keyring); the
-source policy keeps cells from the system calls that reach keyrings.
+The kernel keeps a uid's keyrings after its processes end, so when the range
+comes round to a uid again, the next runner empties them before any student
+code runs (``autograder/runner/keyrings.py``, asked for by the judge's
+``hello`` only for a leased uid); the source policy also keeps cells from the
+system calls that reach keyrings.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ learns arrives in requests.
 
 Requests and replies (one frame each)::
 
-    {"op": "hello", "seed": int | None, "imports": [str], "devices": bool}
-        -> {"ok": true, "python": str, "modules": {name: version}, "gpus": [str]}
+    {"op": "hello", "seed": int | None, "imports": [str], "devices": bool, "keyrings": bool}
+        -> {"ok": true, "python": str, "modules": {name: version}, "gpus": [str],
+            "keyrings": str}
     {"op": "execute", "source": str, "max_chars": int}
         -> {"ok": true, "outputs": [nbformat outputs], "raised": bool}
     {"op": "probe", "name": str, "params": {...}}
@@ -22,9 +23,11 @@ the loop's own replies from frames that student code writes to the pipe.
 
 ``hello`` comes first, before any student code runs: it proves the runtime
 works in the sandbox (the judge treats a runner that cannot answer it as a
-fault of the grading machine, never of the student) and seeds Python,
-NumPy and TensorFlow with the grading seed, so that a regrade with the same
-seed replays the same student randomness.
+fault of the grading machine, never of the student), empties the kernel
+keyrings of the runner's uid when the judge says the uid is this runner's own
+(``keyrings``, see ``keyrings.py``), and seeds Python, NumPy and TensorFlow
+with the grading seed, so that a regrade with the same seed replays the same
+student randomness.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import sys
 from typing import IO, Any
 
 from autograder.protocol import ProtocolError, read_message, write_message
+from autograder.runner.keyrings import fresh_keyrings
 
 #: The judge sends training data, so requests may be large; replies are capped by the judge.
 MAX_REQUEST_BYTES = 1024 * 1024 * 1024
@@ -61,7 +65,9 @@ def _error(exc: BaseException) -> dict[str, Any]:
 
 
 def _hello(request: dict[str, Any]) -> dict[str, Any]:
-    """Import the requested modules, seed every generator, report versions and devices."""
+    """Empty the uid's keyrings if asked, import the requested modules, seed every
+    generator, report versions and devices."""
+    keyrings = fresh_keyrings() if request.get("keyrings") else "kept"
     modules = {}
     for name in request.get("imports") or []:
         module = importlib.import_module(str(name))
@@ -79,7 +85,8 @@ def _hello(request: dict[str, Any]) -> dict[str, Any]:
         import tensorflow as tf
 
         gpus = [device.name for device in tf.config.list_physical_devices("GPU")]
-    return {"ok": True, "python": sys.version.split()[0], "modules": modules, "gpus": gpus}
+    return {"ok": True, "python": sys.version.split()[0], "modules": modules, "gpus": gpus,
+            "keyrings": keyrings}
 
 
 def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
