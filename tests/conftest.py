@@ -2,6 +2,12 @@
 
 Grading starts the judge and runner as real processes, so fixtures that grade
 are session-scoped and reused; each grading run costs TensorFlow start-up.
+
+`make test` runs the suite on two pytest-xdist workers (``--dist loadgroup``):
+a module whose tests share an expensive fixture is marked with one
+``xdist_group`` so that the fixture is built once, and tests marked ``long``
+are collected first so that no worker starts a ten-minute validation while the
+other one has nothing left to do.
 """
 
 from __future__ import annotations
@@ -20,6 +26,11 @@ MIRROR = REPO.parent / "shared" / "datasets"
 # checkout when nothing else is configured (the Makefile does the same).
 if "COURSE_DATA_DIR" not in os.environ and MIRROR.is_dir():
     os.environ["COURSE_DATA_DIR"] = str(MIRROR)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the ``long`` tests first (a stable sort: the rest keep their order)."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session")

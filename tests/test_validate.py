@@ -4,15 +4,17 @@ or a grader that misses a known-buggy variant."""
 from __future__ import annotations
 
 import json
+import os
 
 import nbformat
 import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
+from autograder.layout import CourseLayout
 from autograder.validate import read_variants
 
-from grading_helpers import copy_course
+from grading_helpers import REPO, copy_course
 
 #: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
 pytestmark = pytest.mark.slow
@@ -23,13 +25,23 @@ ASSIGNMENT = "03_dropout"
 #: Every assignment's graders must catch at least 5 buggy variants and pass 2 correct ones.
 MIN_BUGGY, MIN_CORRECT = 5, 2
 
+#: Gradings one `course validate` runs at a time. Under pytest-xdist (`make test` runs two
+#: workers) each worker grades one notebook at a time, so the machine's two cores stay busy
+#: without oversubscribing them (the sandbox's time limits are wall-clock limits).
+JOBS = "1" if os.environ.get("PYTEST_XDIST_WORKER") else "2"
 
-def validate(root=None, *assignments):
+#: Every assignment of the course, in teaching order (one validation test each, so that
+#: pytest-xdist can spread them over its workers).
+ASSIGNMENTS = [a.id for a in CourseLayout(REPO).course().assignments]
+
+
+def validate(root, *assignments):
+    """`course validate --json` on ``root`` (the repository when None); all assignments when
+    none is named. Returns the exit code and the list of reports."""
     env = {"COURSE_ROOT": str(root)} if root else None
-    result = CliRunner().invoke(main, ["validate", *(assignments or (ASSIGNMENT,)), "--json"],
+    result = CliRunner().invoke(main, ["validate", *assignments, "--json", "--jobs", JOBS],
                                 env=env)
-    reports = json.loads(result.output)
-    return result.exit_code, reports[0] if len(reports) == 1 else reports
+    return result.exit_code, json.loads(result.output)
 
 
 @pytest.fixture
@@ -46,22 +58,24 @@ def edit_cell(root, grade_id, edit):
     nbformat.write(nb, path)
 
 
-def test_real_course_validates_and_graders_discriminate(layout):
-    """`course validate` passes on every assignment of the repository: full marks for the
-    source, zero for the release, no leaks; every known-buggy variant loses exactly its
-    declared checks and every correct variant earns full marks."""
-    result = CliRunner().invoke(main, ["validate", "--json"])
-    reports = json.loads(result.output)
-    assert result.exit_code == 0, [r["violations"] for r in reports]
-    assert [r["assignment"] for r in reports] == [a.id for a in layout.course().assignments]
-    for report in reports:
-        assert report["ok"]
-        assert len(report["passed"]) >= 5
-        variants = report["variants"]
-        assert variants["buggy"] >= MIN_BUGGY, report["assignment"]
-        assert variants["buggy_caught"] == variants["buggy"], report["assignment"]
-        assert variants["correct"] >= MIN_CORRECT, report["assignment"]
-        assert variants["correct_full_marks"] == variants["correct"], report["assignment"]
+@pytest.mark.long
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_real_course_validates_and_graders_discriminate(assignment):
+    """`course validate` passes on each assignment of the repository, with its real limits,
+    recipes and thresholds: full marks for the source, zero for the release, no leaks; every
+    known-buggy variant loses exactly its declared checks and every correct variant earns
+    full marks."""
+    code, reports = validate(None, assignment)
+    assert [r["assignment"] for r in reports] == [assignment]
+    report = reports[0]
+    assert code == 0, report["violations"]
+    assert report["ok"]
+    assert len(report["passed"]) >= 5
+    variants = report["variants"]
+    assert variants["buggy"] >= MIN_BUGGY
+    assert variants["buggy_caught"] == variants["buggy"]
+    assert variants["correct"] >= MIN_CORRECT
+    assert variants["correct_full_marks"] == variants["correct"]
 
 
 def test_uncaught_variant_fails_validation(course_copy):
@@ -82,7 +96,7 @@ def test_uncaught_variant_fails_validation(course_copy):
         "# %% [collapse_linear]\ndef collapse_linear(weights, biases):\n"
         "    W = weights[0]\n    for W_i in weights[1:]:\n        W = W @ W_i\n"
         "    return W, 0 * W[0]\n")
-    code, result = validate(course_copy, "02_activations")
+    code, [result] = validate(course_copy, "02_activations")
     assert code == 1
     assert result["variants"] == {"buggy_caught": 0, "buggy": 1, "correct_full_marks": 0,
                                   "correct": 1}
@@ -108,12 +122,20 @@ def test_variant_without_a_valid_header_is_rejected(tmp_path, header, complaint)
 
 
 def test_broken_solution_fails_validation(course_copy):
-    """A source notebook whose dropout forgets to rescale loses points, so validate exits 1."""
+    """A source notebook whose dropout forgets to rescale loses points, so validate exits 1;
+    with no assignment named it validates every one in course order, and the broken one does
+    not hide that the others pass (the copy's course is cut to two assignments)."""
+    with (course_copy / "course_config.py").open("a") as config:
+        config.write("\nimport dataclasses as _dc\n"
+                     "COURSE = _dc.replace(COURSE, assignments=tuple(a for a in COURSE.assignments"
+                     " if a.id in {'02_activations', '03_dropout'}))\n")
     edit_cell(course_copy, "dropout_layer",
               lambda src: src.replace("* X / (1.0 - dropout)", "* X"))
-    code, result = validate(course_copy)
+    code, reports = validate(course_copy)
     assert code == 1
-    problems = " ".join(result["violations"])
+    assert [(r["assignment"], r["ok"]) for r in reports] == [("02_activations", True),
+                                                              ("03_dropout", False)]
+    problems = " ".join(reports[1]["violations"])
     assert "source notebook lost points" in problems
     assert "test_survivors_are_scaled" in problems
     assert "differs from the notebook's solution cell" in problems
@@ -123,6 +145,6 @@ def test_release_leaking_a_solution_line_fails_validation(course_copy):
     """A solution line copied into a locked cell reaches the release and is reported."""
     leaked = "mask = tf.random.uniform(shape=tf.shape(X), minval=0, maxval=1) < 1.0 - dropout"
     edit_cell(course_copy, "imports", lambda src: src + "\n# " + leaked + "\n" + leaked.lstrip())
-    code, result = validate(course_copy)
+    code, [result] = validate(course_copy, ASSIGNMENT)
     assert code == 1
     assert any("release leaks" in v and "tf.random.uniform" in v for v in result["violations"])
