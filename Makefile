@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 # Tests grade in parallel on this many pytest-xdist workers (one grading each at a time);
 # the two-core machine CI runs on is busy with two. `make test TEST_WORKERS=0` runs serially.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Offline machines: use the read-only data mirror beside the checkout when the
 # caller has not pointed COURSE_DATA_DIR elsewhere (see README, "Data").

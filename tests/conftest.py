@@ -3,11 +3,12 @@
 Grading starts the judge and runner as real processes, so fixtures that grade
 are session-scoped and reused; each grading run costs TensorFlow start-up.
 
-`make test` runs the suite on two pytest-xdist workers (``--dist loadgroup``):
-a module whose tests share an expensive fixture is marked with one
-``xdist_group`` so that the fixture is built once, and tests marked ``long``
-are collected first so that no worker starts a ten-minute validation while the
-other one has nothing left to do.
+`make test` runs the suite on two pytest-xdist workers. Tests marked ``long``
+are collected first, so that no worker starts a ten-minute validation while the
+other one has nothing left to do. A module-scoped fixture is built once in each
+worker that runs a test of its module (``--dist loadgroup`` would keep a module
+on one worker, but pytest-xdist 3.8's grouping has no effect under pytest 9.2:
+it renames ``item._nodeid``, which pytest 9.2 no longer reads).
 """
 
 from __future__ import annotations

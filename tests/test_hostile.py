@@ -36,9 +36,8 @@ from grading_helpers import FAST_BUDGET_S as BUDGET_S
 from grading_helpers import copy_course, variant_sections
 from hostile_attacks import ATTACKS, Attack
 
-#: Every test here grades notebooks end to end (minutes): `make check` leaves them out. They
-#: share the graded bases of one module fixture, so parallel workers must not split them.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "03_dropout"
 SECRET = "HOSTILE" + "-SECRET-" + secrets.token_hex(8)

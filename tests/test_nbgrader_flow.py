@@ -13,9 +13,8 @@ from autograder.solutions import fill_solutions, read_sections
 
 from grading_helpers import variant_sections
 
-#: Every test here grades notebooks end to end (minutes): `make check` leaves them out. They
-#: share one module fixture that grades a batch, so parallel workers must not split them.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_flow")]
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "03_dropout"
 

@@ -23,9 +23,8 @@ from fault_injection import CONFIG as FAULT_CONFIG
 from fault_injection import FAULTY_STUDENT
 from grading_helpers import REPO, copy_course, variant_sections
 
-#: Every test here grades notebooks end to end (minutes): `make check` leaves them out. They
-#: share one module fixture that grades a batch, so parallel workers must not split them.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_sandbox")]
+#: Every test here grades notebooks end to end (minutes): `make check` leaves them out.
+pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "03_dropout"
 
