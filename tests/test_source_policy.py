@@ -125,8 +125,8 @@ def test_ordinary_course_code_is_allowed(name):
 
 
 def test_every_reference_and_variant_section_keeps_the_policy():
-    """The reference solutions and every variant break no machinery rule; only the variant
-    written to break an "implement it yourself" rule breaks one."""
+    """The reference solutions and every variant break no machinery rule; only the variants
+    written to break an "implement it yourself" rule break one."""
     breaking = {}
     for path in sorted(glob.glob(str(REPO / "solutions" / "*.py"))
                        + glob.glob(str(REPO / "tests" / "variants" / "*" / "*.py"))):
@@ -138,7 +138,8 @@ def test_every_reference_and_variant_section_keeps_the_policy():
             if violations:
                 breaking[f"{Path(path).parent.name}/{Path(path).stem}:{section}"] = {
                     v.rule for v in violations}
-    assert breaking == {"03_dropout/uses_keras_dropout:build_net": {"forbidden"}}
+    assert breaking == {"03_dropout/uses_keras_dropout:build_net": {"forbidden"},
+                        "06_cnn/multi_in_out_calls_conv2d:corr2d_multi_in_out": {"forbidden"}}
 
 
 FORBID = {"keras.layers.Dropout": "tự viết."}
@@ -155,6 +156,24 @@ FORBID = {"keras.layers.Dropout": "tự viết."}
 ])
 def test_a_finished_layer_is_found_through_any_alias(source):
     assert [v.rule for v in check_source(source, FORBID)] == ["forbidden"]
+
+
+@pytest.mark.parametrize("source", [
+    "import tensorflow as tf\nY = tf.nn.conv2d(X[None], K, strides=1, padding='VALID')",
+    "from tensorflow.nn import convolution\nY = convolution(X, K)",
+    "import tensorflow as tf\nY = tf.raw_ops.Conv2D(input=X, filter=K, strides=[1] * 4, "
+    "padding='VALID')",
+    "import keras\nY = keras.ops.conv(X, K)",
+    "from keras import ops\nY = ops.depthwise_conv(X, K)",
+    "import tensorflow as tf\nlayer = tf.keras.layers.Conv2D(2, 3, use_bias=False)",
+])
+def test_06_cross_correlations_may_not_use_a_finished_convolution(source):
+    """06's notebook asks for corr2d and its multi-channel forms from tensor operations: the
+    library's convolutions are refused there, however they are reached."""
+    rules = load_rules(REPO / "graders" / "06_cnn")
+    for cell in ("corr2d", "corr2d_multi_in", "corr2d_multi_in_out"):
+        assert "forbidden" in {v.rule for v in check_source(source, rules[cell])}, cell
+    assert "pool2d" not in rules  # pooling with tf.nn is accepted (correct_shifted_slices)
 
 
 def test_own_class_of_the_same_name_is_not_the_library_one():
