@@ -10,10 +10,12 @@ same uid could read them. A process also inherits its parent's session
 keyring (here the judge's, so the instructor's login session's).
 
 So a runner with a leased uid, first of all, joins a new anonymous session
-keyring and empties the three per-uid keyrings (restoring the owner's
-permissions first: a uid may always change the permissions of keys it owns, so
-a submission cannot make its keyring unclearable; the persistent keyring
-grants nobody the right to change its permissions). Only the judge decides that
+keyring and empties the three per-uid keyrings, first giving the owner back
+full permissions where the keyring lets it (the user keyrings do; the
+persistent keyring lets nobody change its permissions, nor take away its
+write permission). A submission that managed to make a keyring unclearable
+does not get it read by the next one: the runner raises :class:`KeyringError`
+and the judge stops with a grading fault instead of grading. Only the judge decides that
 this is safe: under a shared uid (no root, bubblewrap maps the sandbox to the
 instructor's own uid) it would wipe the instructor's keys, so the runner does
 it only when the ``hello`` request asks for it.
