@@ -6,9 +6,10 @@ are session-scoped and reused; each grading run costs TensorFlow start-up.
 `make test` runs the suite on two pytest-xdist workers. Tests marked ``long``
 are collected first, so that no worker starts a ten-minute validation while the
 other one has nothing left to do. A module-scoped fixture is built once in each
-worker that runs a test of its module (``--dist loadgroup`` would keep a module
-on one worker, but pytest-xdist 3.8's grouping has no effect under pytest 9.2:
-it renames ``item._nodeid``, which pytest 9.2 no longer reads).
+worker that runs a test of its module: `xdist_group` marks would keep a module
+on one worker, but pytest-xdist 3.8's grouping has no effect under pytest 9.2
+(it renames ``item._nodeid``, which pytest 9.2 no longer reads). The Makefile's
+``--dist loadgroup`` is there for its scheduling: one test at a time per worker.
 """
 
 from __future__ import annotations
