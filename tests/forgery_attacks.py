@@ -12,6 +12,11 @@ new cell right after the imports (``section=None``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.solutions import read_sections
+
+_REPO = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,9 @@ class Forgery:
     base: str = "release"       # or "partly_wrong"
     #: Also graded with the policy off, to show the forgery is real: it then scores more.
     works_without_policy: bool = False
+    #: Also graded with the policy off, where a check that verifies evidence (not the
+    #: policy) must keep it from scoring more than the base.
+    fails_without_policy: bool = False
 
 
 #: Answers every request on the runner's protocol pipes itself (fds found through /proc).
@@ -141,6 +149,26 @@ def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, 
     return Net([keras.layers.Flatten(), keras.layers.Dense(num_outputs)])
 '''
 
+#: 06: every `describe` answered with the book's own networks (copied from the reference
+#: solution), while the notebook's builders stay the release's stubs: a layer table, shapes
+#: and counts that are all right, and no model behind them.
+_BOOK_NETWORKS = "\n\n".join(
+    source for name, source in read_sections(_REPO / "solutions" / "06_cnn.py").items()
+    if name in ("lenet", "alexnet", "vgg_block", "vgg", "nin_block", "nin"))
+_FORGED_BOOK_TABLES = f'''
+import keras
+import autograder.runner.probes as probes
+
+_BOOK = {{"keras": keras}}
+exec({_BOOK_NETWORKS!r}, _BOOK)
+_honest_describe = probes.PROBES["describe"]
+
+def _forged_describe(ns, builder, input_shape, kwargs=None, batch_sizes=None):
+    return _honest_describe(_BOOK, builder, input_shape, kwargs, batch_sizes)
+
+probes.PROBES["describe"] = _forged_describe
+'''
+
 FORGERIES = (
     Forgery("pipe_takeover", "03_dropout", _PIPE_TAKEOVER),
     Forgery("pipe_takeover", "06_cnn", _PIPE_TAKEOVER),
@@ -161,4 +189,5 @@ FORGERIES = (
             section="dropout_layer", base="partly_wrong"),
     Forgery("private_keras_tree", "06_cnn", _PRIVATE_KERAS_TREE, section="corr2d",
             base="partly_wrong"),
+    Forgery("forged_book_tables", "06_cnn", _FORGED_BOOK_TABLES, fails_without_policy=True),
 )

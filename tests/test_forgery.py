@@ -9,11 +9,15 @@ machine, is not the forgery's doing), so it never scores above it, the cell it
 lives in is held back by the source policy (status ``policy``, so it is the
 policy that stopped it, not a bug of the forgery), and every check it cost says
 why in Vietnamese. Forgeries marked ``works_without_policy`` are also graded
-with the policy off, where they do raise the score: the attack is real.
+with the policy off, where they do raise the score: the attack is real. Those
+marked ``fails_without_policy`` are graded with the policy off too, and still
+win no check: there the checks' own evidence stops them (06's layer tables are
+rebuilt and run by the judge's verifier), not the policy.
 
-What this suite does not show: that checks resting on what the runner reports
-(layer tables, spy flags, runner-side training) are safe from a forgery the
-policy's rules miss. README, "Trust model", lists those.
+What this suite does not show: that checks still resting on what the runner
+reports (07's ResNet, GoogLeNet and DenseNet tables, ancestry, runner-side
+training) are safe from a forgery the policy's rules miss. README, "Trust
+model", lists those.
 """
 
 from __future__ import annotations
@@ -118,3 +122,8 @@ def test_a_forgery_earns_no_more_than_the_notebook_without_it(course, forgery):
     if forgery.works_without_policy:
         unchecked = grade(layout, forged, forgery.assignment, policy=False)
         assert unchecked.score > without, "the forgery gains nothing even without the policy"
+    if forgery.fails_without_policy:
+        unchecked = grade(layout, forged, forgery.assignment, policy=False)
+        won = [c.id for c in unchecked.checks if c.status is Status.PASSED
+               and base_status.get(c.id) is not Status.PASSED]
+        assert not won, f"without the policy the forgery won {won}: {unchecked.checks}"

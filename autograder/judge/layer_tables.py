@@ -1,37 +1,149 @@
-"""A judge-side check shared by graders: a model's layers against the book's table.
+"""Judge-side checks shared by graders: a model's layers, verified, against the book's table.
 
-TRUSTED SIDE. The runner passes zeros through the student's ``keras.Sequential``
-layer by layer (probe ``describe``), so output shapes are observed rather than
-declared; this module compares them, the layer classes and the parameter count
-with the expected table and raises ``AssertionError`` with a Vietnamese message
-for the student.
+TRUSTED SIDE. The runner describes the student's model layer by layer (probe
+``describe``: classes, configs, and the output shapes it observed passing
+zeros through). That table is the runner's word. :func:`verify_model` turns
+it into evidence: :mod:`autograder.judge.verifier` derives every layer's
+output shape and weights from the table alone, the judge draws weights of
+those shapes and fresh inputs, the student's model computes its outputs with
+them (probe ``forward``), and they must equal what the verifier computes.
+:func:`check_layer_table` compares the verified shapes and parameter count
+with the expected table. Messages are Vietnamese, for the student.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from autograder.judge import verifier
 from autograder.judge.client import RunnerClient
 
-__all__ = ["LayerRow", "check_layer_table"]
+__all__ = ["LayerRow", "VerifiedModel", "check_layer_table", "compare_rows", "trace_table",
+           "verify_model"]
 
 #: (layer class name, output shape without the batch axis)
 LayerRow = tuple[str, tuple[int, ...]]
 
 
+@dataclass(frozen=True)
+class VerifiedModel:
+    """A model whose table the verifier rebuilt and whose outputs matched the rebuild."""
+
+    table: dict[str, Any]
+    """The runner's ``describe`` reply (settings the rebuild does not fix: dropout rates)."""
+    layers: list[verifier.Traced]
+    """The verifier's layers: kinds, configs, output shapes and weights it derived."""
+
+    @property
+    def rows(self) -> list[LayerRow]:
+        """(class, output shape without the batch axis) per top-level layer."""
+        return [(item.layer.kind, item.output_shape) for item in self.layers]
+
+    @property
+    def params(self) -> int:
+        return sum(item.params for item in self.layers)
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.layers[-1].output_shape if self.layers else ()
+
+
+def _call(builder: str, kwargs: dict[str, Any] | None) -> str:
+    args = ", ".join(f"{k}={v!r}" for k, v in (kwargs or {}).items())
+    return f"{builder}({args})"
+
+
+def trace_table(runner: RunnerClient, builder: str, input_shape: Sequence[int],
+                kwargs: dict[str, Any] | None = None,
+                batch: int = 2) -> tuple[dict[str, Any], list[verifier.Traced]]:
+    """Describe ``builder(**kwargs)`` and derive its shapes and weights with the verifier.
+
+    Raises:
+        AssertionError: the table names a layer or setting the verifier does not rebuild.
+    """
+    info = runner.probe("describe", builder=builder, input_shape=[batch, *input_shape],
+                        kwargs=kwargs or {})
+    try:
+        layers = verifier.trace(verifier.parse_table(info.get("layers")), input_shape)
+    except verifier.Unverifiable as exc:
+        raise AssertionError(
+            f"{_call(builder, kwargs)}: trình chấm không dựng lại được mô hình từ các tầng nó "
+            f"khai báo: {exc}.") from None
+    return dict(info), layers
+
+
+def verify_model(runner: RunnerClient, builder: str, input_shape: Sequence[int],
+                 rng: np.random.Generator, kwargs: dict[str, Any] | None = None,
+                 batch: int = 2, match_outputs: bool = True) -> VerifiedModel:
+    """Rebuild ``builder(**kwargs)`` from its table and check it computes what the table says.
+
+    The judge draws weights for the derived layers and inputs uniform in
+    [0, 1) of shape ``(batch, *input_shape)`` from ``rng``; the student's model
+    takes those weights (``set_weights`` refuses any other number or shape of
+    weights) and runs with them at inference (``forward``); its outputs must
+    have the rebuild's shape and, with ``match_outputs``, its values to
+    ``rtol=1e-3`` (plus ``1e-3`` of the largest output). Without
+    ``match_outputs`` the weights' shapes, and so the parameter count, are
+    still proven, but not what the layers compute (a check of the count alone
+    does not charge a wrong layer a second time).
+
+    Raises:
+        AssertionError: a table the verifier cannot rebuild, weights the model
+            does not take, or outputs that differ from the rebuild.
+    """
+    call = _call(builder, kwargs)
+    info, layers = trace_table(runner, builder, input_shape, kwargs, batch)
+    try:
+        weights = verifier.draw_weights(layers, rng)
+    except verifier.Unverifiable as exc:
+        raise AssertionError(f"{call}: {exc}.") from None
+    x = rng.uniform(0.0, 1.0, size=(batch, *input_shape)).astype("float32")
+    reply = runner.probe("forward", builder=builder, inputs=x, weights=weights,
+                         kwargs=kwargs or {})
+    outputs = runner.array(reply["outputs"], f"{call}(X, training=False)")
+    expected = verifier.run(layers, weights, x)
+    if outputs.shape != expected.shape:
+        raise AssertionError(
+            f"{call}(X) cho kích thước {outputs.shape}, các tầng nó khai báo cho {expected.shape}.")
+    tolerance = 1e-3 * max(1.0, float(np.max(np.abs(expected))))
+    if match_outputs and not np.allclose(outputs, expected, rtol=1e-3, atol=tolerance):
+        worst = float(np.max(np.abs(outputs - expected)))
+        raise AssertionError(
+            f"Ở chế độ suy luận, {call} không tính đúng điều các tầng nó khai báo (chênh lệch tới "
+            f"{worst:.3g} với trọng số và đầu vào của trình chấm): hãy kiểm tra thứ tự các tầng, "
+            "các thiết lập (padding, strides, hàm kích hoạt) và phần call của lớp tự viết.")
+    return VerifiedModel(info, layers)
+
+
 def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[int],
                       input_shape: Sequence[int], expected: Sequence[LayerRow], params: int,
-                      kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Describe one ``builder(**kwargs)`` on zeros of shape ``(batch, *input_shape)`` for each
-    batch size, and compare every run with the table.
+                      kwargs: dict[str, Any] | None = None, *,
+                      rng: np.random.Generator | None = None,
+                      verify_kwargs: dict[str, Any] | None = None,
+                      ) -> VerifiedModel | dict[str, Any]:
+    """Compare ``builder(**kwargs)`` with the table, on zeros of shape ``(batch, *input_shape)``
+    for each batch size.
+
+    With ``rng``, the shapes and the parameter count compared are the
+    verifier's (derived from the declared layers), and :func:`verify_model`
+    runs the model with the judge's weights, on ``verify_kwargs`` where given
+    (a smaller instance of the same builder, for a model too large to send
+    weights for) and on ``kwargs`` otherwise. Without ``rng`` (a model with the
+    student's own blocks, which the verifier has no reference for), the
+    runner's observed shapes and count are compared, and are its word.
 
     Returns:
-        The ``describe`` result (layers with their configs), for further checks.
+        For further checks: the :class:`VerifiedModel` where the model itself was
+        verified, else the ``describe`` result (layers with their configs).
 
     Raises:
         AssertionError: naming the first layer whose class or output shape
-            differs, a different number of layers, or a different parameter count.
+            differs, a different number of layers, a different parameter count,
+            or a model that does not compute what its layers say.
     """
     info = runner.probe("describe", builder=builder, input_shape=[batch_sizes[0], *input_shape],
                         batch_sizes=list(batch_sizes), kwargs=kwargs or {})
@@ -40,9 +152,34 @@ def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[
         raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
     for batch, run in zip(batch_sizes, runs, strict=True):
         _compare(builder, batch, input_shape, expected, run)
-    if info.get("params") != params:
-        raise AssertionError(f"{builder}() có {info.get('params')} tham số, cần {params:,}.")
-    return dict(info)
+    count = info.get("params")
+    result: VerifiedModel | dict[str, Any] = dict(info)
+    if rng is not None:
+        if verify_kwargs is None:
+            result = verify_model(runner, builder, input_shape, rng, kwargs)
+            layers = result.layers
+        else:
+            layers = trace_table(runner, builder, input_shape, kwargs)[1]
+            verify_model(runner, builder, input_shape, rng, verify_kwargs)
+        compare_rows(f"{builder}() (các tầng trình chấm dựng lại từ khai báo)",
+                     [(item.layer.kind, item.output_shape) for item in layers], expected)
+        count = sum(item.params for item in layers)
+    if count != params:
+        raise AssertionError(f"{builder}() có {count} tham số, cần {params:,}.")
+    return result
+
+
+def compare_rows(where: str, got: Sequence[LayerRow], want: Sequence[LayerRow]) -> None:
+    """Raise naming the first row of ``got`` that differs from ``want``, or a different count."""
+    # Explicit raises, not `assert`: the verdict must not depend on python -O.
+    for position, (have, need) in enumerate(zip(got, want, strict=False)):
+        if have != need:
+            raise AssertionError(
+                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {need[0]} "
+                f"cho {need[1]} (NHWC: batch, cao, rộng, kênh).")
+    if len(got) != len(want):
+        raise AssertionError(
+            f"{where} có {len(got)} tầng, cần {len(want)}: {[name for name, _ in want]}.")
 
 
 def _compare(builder: str, batch: int, input_shape: Sequence[int],
@@ -53,13 +190,5 @@ def _compare(builder: str, batch: int, input_shape: Sequence[int],
     got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ()))
            if isinstance(layer, dict) else ("?", ()) for layer in layers]
     want = [(name, (batch, *shape)) for name, shape in expected]
-    where = f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})"
-    # Explicit raises, not `assert`: the verdict must not depend on python -O.
-    for position, (have, need) in enumerate(zip(got, want, strict=False)):
-        if have != need:
-            raise AssertionError(
-                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {need[0]} "
-                f"cho {need[1]} (NHWC: batch, cao, rộng, kênh).")
-    if len(got) != len(want):
-        raise AssertionError(
-            f"{where} có {len(got)} tầng, cần {len(want)}: {[name for name, _ in want]}.")
+    compare_rows(f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})",
+                 got, want)

@@ -128,8 +128,11 @@ NONE = Scalar("null", (type(None),))
 WIRE = Wire()
 
 _SHAPE = ListOf(OneOf((INT, NONE)))
-_LAYER = Record({"class": STR, "ancestry": ListOf(STR), "output_shape": OneOf((_SHAPE, NONE)),
-                 "params": INT, "trainable_params": INT, "config": WIRE})
+_ROW: dict[str, Schema] = {
+    "class": STR, "ancestry": ListOf(STR), "output_shape": OneOf((_SHAPE, NONE)),
+    "params": INT, "trainable_params": INT, "config": WIRE}
+#: A row of a layer table; a nested ``Sequential`` lists its own rows (one level).
+_LAYER = Record(_ROW, {"children": ListOf(Record(_ROW))})
 _RUN = Record({"layers": ListOf(_LAYER), "output_shape": _SHAPE})
 
 #: Probe name → the shape of its reply's ``result``.
@@ -149,6 +152,7 @@ REPLY_SCHEMAS: Mapping[str, Schema] = {
     "gradient": Record({"output": WIRE, "grad": WIRE}),
     "describe": Record({"ancestry": ListOf(STR), "layers": ListOf(_LAYER),
                         "output_shape": _SHAPE, "runs": ListOf(_RUN), "params": INT}),
+    "forward": Record({"outputs": WIRE}),
     "keras_step": Record({"outputs": WIRE, "weights": ListOf(ArrayOf("f"))}),
     "fit_predict": Record({"outputs": ArrayOf("f"), "loss_history": ListOf(NUMBER),
                            "weights": ListOf(ArrayOf())}),

@@ -360,6 +360,22 @@ def probe_describe(ns: Mapping[str, Any], builder: str, input_shape: list[int],
             "params": int(model.count_params())}
 
 
+def probe_forward(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
+                  weights: list[np.ndarray],
+                  kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build ``builder(**kwargs)``, set the judge's ``weights`` and return its inference-mode
+    outputs on ``inputs`` (``training=False``).
+
+    The judge drew the weights for the layers the model's table declares and
+    computes the same outputs itself (``autograder.judge.verifier``); nothing
+    here is a verdict.
+    """
+    model = _resolve(ns, builder)(**(kwargs or {}))
+    model(inputs)  # builds the model, so set_weights knows its weights
+    model.set_weights(weights)
+    return {"outputs": to_wire(model(inputs, training=False))}
+
+
 def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any],
                       x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
                       kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -472,15 +488,27 @@ def _ancestry(obj: Any) -> list[str]:
     return [f"{cls.__module__}.{cls.__qualname__}" for cls in type(obj).__mro__][:30]
 
 
-def _layer_summary(layer: Any, output_shape: list[Any] | None) -> dict[str, Any]:
+def _layer_summary(layer: Any, output_shape: list[Any] | None,
+                   nested: bool = True) -> dict[str, Any]:
+    """One row of a layer table; a ``keras.Sequential`` inside the model also lists its own
+    layers as ``children`` (one level), since their configs do not survive :func:`to_wire`'s
+    depth cap inside the parent's config."""
+    import keras
+
     trainable = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
     try:
         config = to_wire(layer.get_config())
     except Exception:  # noqa: BLE001 - a student layer may lack get_config
         config = None
-    return {"class": type(layer).__name__, "ancestry": _ancestry(layer),
-            "output_shape": output_shape, "params": int(layer.count_params()),
-            "trainable_params": trainable, "config": config}
+    summary = {"class": type(layer).__name__, "ancestry": _ancestry(layer),
+               "output_shape": output_shape, "params": int(layer.count_params()),
+               "trainable_params": trainable, "config": config}
+    if nested and isinstance(layer, keras.Sequential):
+        if isinstance(config, dict):
+            config.pop("layers", None)
+        summary["children"] = [_layer_summary(child, None, nested=False)
+                               for child in layer.layers[:_MAX_ITEMS]]
+    return summary
 
 
 #: Probe name → handler; the judge can ask for these and nothing else.
@@ -494,6 +522,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "layer": probe_layer,
     "gradient": probe_gradient,
     "describe": probe_describe,
+    "forward": probe_forward,
     "keras_step": probe_keras_step,
     "fit_predict": probe_fit_predict,
     "train_step": probe_train_step,

@@ -1,11 +1,15 @@
 """Hidden checks of the networks (cells test_lenet, test_alexnet, test_vgg, test_nin):
-per-layer output shapes (observed by running zeros through the layers) and exact
-parameter counts at the book's input sizes for batch sizes 1 and 3, block structure, and
-accuracy on held-out images after the judge trains the network with its own recipe."""
+per-layer output shapes and exact parameter counts at the book's input sizes, derived by
+the judge's verifier from the layers the model declares and confirmed by running the
+student's model on the judge's weights and inputs (autograder.judge.layer_tables), block
+structure, and accuracy on held-out images after the judge trains the network with its
+own recipe."""
 
 import numpy as np
 import pytest
 from reference import VGG11
+
+from autograder.judge.layer_tables import VerifiedModel, compare_rows, verify_model
 
 
 def _accuracy(runner, profile, fashion_mnist, network):
@@ -26,8 +30,12 @@ def _accuracy(runner, profile, fashion_mnist, network):
         f"{len(y_test)} ảnh kiểm tra là {accuracy:.3f}, cần ≥ {limit}.")
 
 
-def _activations(info):
-    return [(layer["config"] or {}).get("activation") for layer in info["layers"]
+def _activations(model):
+    """The activation of each Conv2D and Dense layer, from a verified model or a table."""
+    if isinstance(model, VerifiedModel):
+        return [item.layer.config.get("activation") for item in model.layers
+                if item.layer.kind in ("Conv2D", "Dense")]
+    return [(layer["config"] or {}).get("activation") for layer in model["layers"]
             if layer["class"] in ("Conv2D", "Dense")]
 
 
@@ -53,15 +61,15 @@ def test_alexnet_layers(layer_table):
 
 
 @pytest.mark.check(cell="test_vgg", points=1)
-def test_vgg_block(runner):
+def test_vgg_block(runner, rng):
     """vgg_block(2, 8): hai Conv2D 3×3 'same' giữ nguyên cao/rộng, rồi MaxPooling2D 2×2 bước 2 chia đôi."""
-    info = runner.probe("describe", builder="vgg_block", input_shape=[3, 12, 12, 4],
-                        kwargs={"num_convs": 2, "num_channels": 8})
-    got = [(layer["class"], tuple(layer["output_shape"])) for layer in info["layers"]]
-    want = [("Conv2D", (3, 12, 12, 8)), ("Conv2D", (3, 12, 12, 8)), ("MaxPooling2D", (3, 6, 6, 8))]
-    assert got == want, f"vgg_block(2, 8) trên (3, 12, 12, 4) cho các tầng {got}, cần {want}."
-    assert info["params"] == 880, f"vgg_block(2, 8) với 4 kênh vào có {info['params']} tham số, cần 880."
-    assert _activations(info) == ["relu", "relu"], f"Các Conv2D của khối VGG dùng ReLU, nhận được {_activations(info)}."
+    block = verify_model(runner, "vgg_block", (12, 12, 4), rng, batch=3,
+                         kwargs={"num_convs": 2, "num_channels": 8})
+    want = [("Conv2D", (12, 12, 8)), ("Conv2D", (12, 12, 8)), ("MaxPooling2D", (6, 6, 8))]
+    compare_rows("vgg_block(2, 8) trên (3, 12, 12, 4)", block.rows, want)
+    assert block.params == 880, f"vgg_block(2, 8) với 4 kênh vào có {block.params} tham số, cần 880."
+    assert _activations(block) == ["relu", "relu"], (
+        f"Các Conv2D của khối VGG dùng ReLU, nhận được {_activations(block)}.")
 
 
 @pytest.mark.check(cell="test_vgg", points=2)
@@ -77,18 +85,17 @@ def test_vgg_accuracy(runner, profile, fashion_mnist):
 
 
 @pytest.mark.check(cell="test_nin", points=1)
-def test_nin_block(runner):
+def test_nin_block(runner, rng):
     """nin_block: một Conv2D với kích thước/bước/đệm cho trước, rồi hai Conv2D 1×1, tất cả ReLU."""
-    info = runner.probe("describe", builder="nin_block", input_shape=[3, 9, 9, 2],
-                        kwargs={"num_channels": 5, "kernel_size": 3, "strides": 2,
-                                "padding": "valid"})
-    got = [(layer["class"], tuple(layer["output_shape"])) for layer in info["layers"]]
-    want = [("Conv2D", (3, 4, 4, 5))] * 3
-    assert got == want, f"nin_block(5, 3, 2, 'valid') trên (3, 9, 9, 2) cho các tầng {got}, cần {want}."
-    kernels = [tuple((layer["config"] or {}).get("kernel_size", ())) for layer in info["layers"]]
+    block = verify_model(runner, "nin_block", (9, 9, 2), rng, batch=3,
+                         kwargs={"num_channels": 5, "kernel_size": 3, "strides": 2,
+                                 "padding": "valid"})
+    compare_rows("nin_block(5, 3, 2, 'valid') trên (3, 9, 9, 2)", block.rows,
+                 [("Conv2D", (4, 4, 5))] * 3)
+    kernels = [item.weights[0].shape[:2] for item in block.layers]
     assert kernels == [(3, 3), (1, 1), (1, 1)], f"Kích thước hạt nhân là {kernels}, cần [(3, 3), (1, 1), (1, 1)]."
-    assert info["params"] == 155, f"nin_block(5, 3, 2, 'valid') với 2 kênh vào có {info['params']} tham số, cần 155."
-    assert _activations(info) == ["relu"] * 3, f"Các Conv2D của khối NiN dùng ReLU, nhận được {_activations(info)}."
+    assert block.params == 155, f"nin_block(5, 3, 2, 'valid') với 2 kênh vào có {block.params} tham số, cần 155."
+    assert _activations(block) == ["relu"] * 3, f"Các Conv2D của khối NiN dùng ReLU, nhận được {_activations(block)}."
 
 
 @pytest.mark.check(cell="test_nin", points=2)

@@ -2,7 +2,7 @@
 image (or a batch of one class) is normalized by itself, and the moving statistics it keeps
 are never used."""
 # variant: buggy
-# loses: test_inference_uses_moving_statistics, test_matches_keras_semantics_with_scale_and_shift
+# loses: test_inference_uses_moving_statistics, test_matches_keras_semantics_with_scale_and_shift, test_bn_lenet_layers
 
 
 # %% [BatchNorm]
