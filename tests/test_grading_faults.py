@@ -107,6 +107,8 @@ def test_missing_data_set_is_a_fault_not_points(layout, tmp_path):
     ('runner.probe("no_such_probe", target="Sigmoid")', "does not exist"),
     ('runner.probe("call", target="Sigmoid", argz=[1])', "unknown ['argz']"),
     ('{}["missing"]', "raised KeyError"),
+    # 8 GiB of address space (never touched): over the judge's own bound, so MemoryError.
+    ('__import__("numpy").empty(8 << 30, "uint8")', "MemoryError"),
 ])
 def test_broken_check_is_a_grader_fault(layout, tmp_path, tiny_notebook, check, needle):
     """A check that misuses a probe or raises something other than its assertion is the

@@ -26,6 +26,7 @@ not sent to the runner, and every check of the graded cell it belongs to ends
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 import zlib
@@ -90,11 +91,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="screen submitted cells with the source policy (default) or not")
 
 
+#: The judge's own address space, in MiB (soft ``RLIMIT_AS``). A runner's reply is at most
+#: the protocol's 256 MiB payload; the largest judges measured (01, which imports Keras for
+#: its truths; 06, which sends AlexNet's weights) peak far below this. A check or a reply
+#: that needs more ends in ``MemoryError``, a grading fault, instead of the machine's memory.
+JUDGE_MEMORY_MB = 4096
+
+
+def bound_own_memory(limit_mb: int = JUDGE_MEMORY_MB) -> None:
+    """Lower this process's soft address-space limit to ``limit_mb`` (never raise it).
+
+    Only the soft limit: the runner inherits it and must still be able to set its
+    own, larger ``memory_mb`` (an unprivileged process cannot raise a hard limit).
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = limit_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft == resource.RLIM_INFINITY or soft > limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "check(cell, points): a hidden check worth `points` for notebook cell `cell`"
     )
     if config.getoption("--notebook"):
+        bound_own_memory()
         config.pluginmanager.register(JudgeSession(config), "course-judge-session")
 
 
