@@ -41,6 +41,7 @@ from pathlib import Path
 
 from autograder.config import Limits
 from autograder.errors import IsolationUnavailable
+from autograder.judge.lock_filter import lock_filter
 from autograder.judge.runner_ids import UidLease, lease_uid
 from autograder.judge.runtime import (
     ENGINE_MOUNT,
@@ -152,6 +153,7 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
     scratch_path = Path(scratch.name)
     log_path = scratch_path / "runner.log"
     lease: UidLease | None = None
+    passed: list[int] = []  # descriptors the sandbox inherits (the seccomp program)
     try:
         if isolation == BUBBLEWRAP:
             problem = bubblewrap_problem()
@@ -161,7 +163,11 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
             env = _environment(Path("/tmp"))
             lease = lease_uid() if os.geteuid() == 0 else None
             uid = lease.uid if lease is not None else None
-            command = [*_bubblewrap_command(limits, gpu, python, protected, env, uid),
+            seccomp_fd = _filter_fd(scratch_path)
+            if seccomp_fd is not None:
+                passed.append(seccomp_fd)
+            command = [*_bubblewrap_command(limits, gpu, python, protected, env, uid,
+                                            seccomp_fd),
                        python, *RUNNER_FLAGS, "-c", bootstrap(ENGINE_MOUNT)]
         elif isolation == PROCESS:
             # Only the engine package, not the checkout around it, goes on sys.path.
@@ -176,6 +182,7 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
             process = subprocess.Popen(
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                 cwd=scratch_path, env=env, start_new_session=True, close_fds=True,
+                pass_fds=passed,
                 preexec_fn=_limit_resources(limits),  # noqa: PLW1509 - the judge runs no threads here
             )
     except BaseException:
@@ -183,6 +190,9 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
         if lease is not None:
             lease.release()
         raise
+    finally:
+        for fd in passed:
+            os.close(fd)
     return RunnerProcess(process=process, scratch=scratch, log_path=log_path, isolation=isolation,
                          uid_lease=lease)
 
@@ -200,6 +210,8 @@ def _environment(home: Path) -> dict[str, str]:
         "PYTHONNOUSERSITE": "1",
         "PYTHONHASHSEED": "0",  # set and dict order of strings: the same in every regrade
         "MPLBACKEND": "Agg",
+        # The sandbox refuses file locks (lock_filter); HDF5 is told not to try.
+        "HDF5_USE_FILE_LOCKING": "FALSE",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "KERAS_HOME": str(home / ".keras"),
         "COURSE_GRADING": "1",
@@ -215,8 +227,20 @@ def _namespace_flags() -> list[str]:
     return flags if os.geteuid() == 0 else [*flags, "--unshare-user"]
 
 
+def _filter_fd(scratch: Path) -> int | None:
+    """An open descriptor on the runner's seccomp program (:mod:`lock_filter`), or ``None``
+    on a machine it has no system call numbers for."""
+    program = lock_filter()
+    if program is None:
+        return None
+    path = scratch / "seccomp.bpf"
+    path.write_bytes(program)
+    return os.open(path, os.O_RDONLY)
+
+
 def _bubblewrap_command(limits: Limits, gpu: bool, python: str, protect: Sequence[Path],
-                        env: dict[str, str], uid: int | None) -> list[str]:
+                        env: dict[str, str], uid: int | None,
+                        seccomp_fd: int | None = None) -> list[str]:
     runtime = runtime_for(python, protect)
     bwrap = shutil.which("bwrap") or "bwrap"
     command = [bwrap, *_namespace_flags(), "--clearenv"]
@@ -240,6 +264,8 @@ def _bubblewrap_command(limits: Limits, gpu: bool, python: str, protect: Sequenc
         devices += [str(p) for p in sorted(Path("/dev").glob("nvidia[0-9]*"))]
         for device in devices:
             command += ["--dev-bind-try", device, device]
+    if seccomp_fd is not None:
+        command += ["--seccomp", str(seccomp_fd)]
     if uid is not None:
         command += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]

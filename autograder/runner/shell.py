@@ -20,6 +20,7 @@ from typing import Any
 from IPython.core.displayhook import DisplayHook
 from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
 
 __all__ = ["NotebookShell", "OutputLog"]
 
@@ -143,7 +144,12 @@ class NotebookShell(InteractiveShell):
     log: OutputLog | None = None
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(displayhook_class=_ResultHook, display_pub_class=_Publisher, **kwargs)
+        # No input history: a grading has nothing to keep, and its SQLite file needs the
+        # file locks the sandbox refuses (autograder.judge.lock_filter).
+        config = kwargs.pop("config", None) or Config()
+        config.HistoryManager.enabled = False
+        super().__init__(config=config, displayhook_class=_ResultHook,
+                         display_pub_class=_Publisher, **kwargs)
         # Outside a cell (start-up, probes), writes go to the process's stderr: the
         # launcher's capped log, never the protocol pipe.
         self._streams = (_Stream(self, "stdout", sys.__stderr__),
