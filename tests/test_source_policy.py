@@ -230,6 +230,26 @@ def test_an_edited_course_cell_is_screened(dropout_release):
     assert list(screen_notebook(edited, given_sources(source))) == [index]
 
 
+def test_weights_written_into_the_notebook_are_refused_even_split_over_cells(dropout_release):
+    """Home-trained weights as literals: a 1,200-number table in each of two added cells is
+    under the budget in the first and over it in the second (the budget is the notebook's);
+    a long base64-looking string is refused on its own; the reference stays clean."""
+    source, reference = dropout_release
+    weights = "[" + ", ".join(["0.125"] * 1200) + "]"
+    split = nbformat.from_dict(reference)
+    first = next(i for i, c in enumerate(split.cells) if c.cell_type == "code")
+    for offset, name in enumerate(("w1", "w2")):
+        split.cells.insert(first + 1 + offset, nbformat.v4.new_code_cell(f"{name} = {weights}"))
+    screened = screen_notebook(split, given_sources(source))
+    assert list(screened) == [first + 2]
+    (violation,) = screened[first + 2].violations
+    assert violation.rule == "literals"
+    assert "2.000 hằng số" in violation.message
+
+    assert [v.rule for v in check_source("blob = '" + "QUJD" * 1001 + "'")] == ["literals"]
+    assert screen_notebook(reference, given_sources(source)) == {}
+
+
 #: Hostile cells the policy lets through: they reach nothing of the runner's machinery,
 #: and the judge's value checks and the sandbox's limits answer them (tests/test_hostile.py).
 POLICY_ALLOWS = {"lying_return_values", "infinite_loop", "long_sleep", "memory_blowup"}

@@ -30,7 +30,13 @@ Two kinds of rules:
   the judge's probes read); no definition or assignment of the members the
   probes read off a layer or model or drive it with (:data:`PROBED_MEMBERS`:
   a model class whose ``count_params`` lies, or whose ``fit`` trains a model
-  of its own choosing on the judge's data).
+  of its own choosing on the judge's data); in all the cells the student
+  wrote together, no more than :data:`MAX_NOTEBOOK_NUMBERS` number literals
+  and :data:`MAX_NOTEBOOK_CHARS` characters of string and bytes literals, and
+  none longer than :data:`MAX_LITERAL_CHARS` (a network's weights trained at
+  home on the public data and written into the notebook would make an
+  accuracy check prove nothing; a budget for the whole notebook, so that
+  splitting them over cells does not help).
 * **Implement it yourself** (per assignment and cell, declared in the
   assignment's ``graders/<id>/source_rules.toml``, one table per solution
   cell's ``grade_id``): a cell that
@@ -139,6 +145,15 @@ PROBED_MEMBERS = frozenset({
     "make_train_function", "make_predict_function", "make_test_function", "compute_loss",
 })
 _SYSTEM_PATH = re.compile(r"/(proc|dev|sys)\b|fd/[0-9]")
+#: Literals the student's cells may hold together: far above any answer's constants (a
+#: reference solution has a few hundred), far below a network's weights (LeNet: 61,706).
+MAX_NOTEBOOK_NUMBERS = 2000
+MAX_NOTEBOOK_CHARS = 20_000
+MAX_LITERAL_CHARS = 4000
+
+
+def _vi(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 #: The rules in one paragraph, as every notebook's introduction states them.
 POLICY_SUMMARY_VI = (
@@ -152,7 +167,10 @@ POLICY_SUMMARY_VI = (
     "`/proc`, `/dev`, hay các hàm đọc/ghi tệp của thư viện; không gán đè thuộc tính của "
     "thư viện (như `keras.Model.count_params = ...`) hay định nghĩa lại `count_params`, "
     "`layers`, `weights`, `losses`, `compile`, `fit`, `predict`, `train_step`... trong lớp "
-    "của bạn; ô mà đề bài yêu cầu tự viết "
+    "của bạn; các ô bạn viết cộng lại không chứa quá " + _vi(MAX_NOTEBOOK_NUMBERS)
+    + " hằng số hay " + _vi(MAX_NOTEBOOK_CHARS) + " ký tự chuỗi, không chuỗi nào dài quá "
+    + _vi(MAX_LITERAL_CHARS) + " ký tự (không chép trọng số huấn luyện sẵn vào bài); "
+    "ô mà đề bài yêu cầu tự viết "
     "không được dùng bản có sẵn của thư viện (ví dụ `keras.layers.Dropout`). Khi chấm, ô "
     "vi phạm không được chạy (như thể bị bỏ trống) và các phép kiểm tra của ô kiểm tra "
     "ngay sau nó bị mất điểm, kèm lý do."
@@ -178,8 +196,17 @@ DEFAULT_ALIASES = {"keras": "keras", "tf": "tensorflow", "tensorflow": "tensorfl
                    "plt": "matplotlib.pyplot"}
 
 
+@dataclass
+class LiteralCount:
+    """Literals read so far in the student's cells: one count per notebook."""
+
+    numbers: int = 0
+    chars: int = 0
+
+
 def check_source(source: str, forbidden: Mapping[str, str] | None = None,
-                 aliases: dict[str, str] | None = None) -> list[Violation]:
+                 aliases: dict[str, str] | None = None,
+                 literals: LiteralCount | None = None) -> list[Violation]:
     """The rules ``source`` (one notebook cell) breaks, in line order; empty when none.
 
     Args:
@@ -190,6 +217,8 @@ def check_source(source: str, forbidden: Mapping[str, str] | None = None,
             (``{"L": "keras.layers"}``); updated with this cell's imports and
             assignments, so a notebook is read with one mapping, cell by cell.
             Default: :data:`DEFAULT_ALIASES`.
+        literals: the literal count of the cells read before (updated); default: a
+            new one, so the budget applies to this cell alone.
     """
     python, magic_lines = _without_magics(source)
     found = [Violation(line, "magic", "lệnh magic hay lệnh shell (`%`, `!`) không được phép "
@@ -199,7 +228,8 @@ def check_source(source: str, forbidden: Mapping[str, str] | None = None,
     except SyntaxError:
         return found  # the runner reports the syntax error as the student's own
     visitor = _PolicyVisitor(forbidden or {},
-                             dict(DEFAULT_ALIASES) if aliases is None else aliases)
+                             dict(DEFAULT_ALIASES) if aliases is None else aliases,
+                             LiteralCount() if literals is None else literals)
     visitor.visit(tree)
     return sorted(found + visitor.found, key=lambda v: v.line)
 
@@ -221,10 +251,12 @@ def _without_magics(source: str) -> tuple[str, list[int]]:
 
 
 class _PolicyVisitor(ast.NodeVisitor):
-    def __init__(self, forbidden: Mapping[str, str], aliases: dict[str, str]) -> None:
+    def __init__(self, forbidden: Mapping[str, str], aliases: dict[str, str],
+                 literals: LiteralCount) -> None:
         self.found: list[Violation] = []
         self.aliases = aliases
         self.forbidden = dict(forbidden)
+        self.literals = literals
 
     def visit_Assign(self, node: ast.Assign) -> None:
         """``L = keras.layers`` makes ``L.Dropout`` read as ``keras.layers.Dropout``."""
@@ -407,12 +439,26 @@ class _PolicyVisitor(ast.NodeVisitor):
             self._flag(node, "attribute", f"không được dùng `.{attr}`.")
 
     def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, int | float | complex) and not isinstance(node.value, bool):
+            self.literals.numbers += 1
+            if self.literals.numbers == MAX_NOTEBOOK_NUMBERS + 1:
+                self._flag(node, "literals", f"các ô bạn viết có hơn {_vi(MAX_NOTEBOOK_NUMBERS)} "
+                           "hằng số: không chép bảng số (như trọng số đã huấn luyện) vào bài.")
         if isinstance(node.value, str | bytes):
             text = node.value.decode(errors="replace") if isinstance(node.value, bytes) \
                 else node.value
             if _SYSTEM_PATH.search(text):
                 self._flag(node, "system-path", "không được nhắc tới `/proc`, `/dev`, `/sys` "
                            "hay bộ mô tả tệp.")
+            if len(node.value) > MAX_LITERAL_CHARS:
+                self._flag(node, "literals", f"chuỗi dài {_vi(len(node.value))} ký tự, quá "
+                           f"{_vi(MAX_LITERAL_CHARS)}: không chép dữ liệu hay trọng số vào bài.")
+            before = self.literals.chars
+            self.literals.chars += len(node.value)
+            if before <= MAX_NOTEBOOK_CHARS < self.literals.chars:
+                self._flag(node, "literals", "các chuỗi trong các ô bạn viết dài hơn "
+                           f"{_vi(MAX_NOTEBOOK_CHARS)} ký tự: không chép dữ liệu hay trọng số "
+                           "vào bài.")
 
 
 def _canonical(path: str) -> str:
@@ -465,6 +511,7 @@ def screen_notebook(notebook: Mapping[str, Any], given_sources: Iterable[str],
     cells = list(notebook["cells"])
     screened: dict[int, ScreenedCell] = {}
     aliases = dict(DEFAULT_ALIASES)
+    literals = LiteralCount()  # the course's own cells do not count
     for index, cell in enumerate(cells):
         if cell["cell_type"] != "code" or skip(cell):
             continue
@@ -474,7 +521,7 @@ def screen_notebook(notebook: Mapping[str, Any], given_sources: Iterable[str],
             check_source(source, aliases=aliases)  # the course's cell: only its imports count
             continue
         rules = forbidden.get(str(meta.get("grade_id")), {}) if meta.get("solution") else {}
-        violations = check_source(source, rules, aliases)
+        violations = check_source(source, rules, aliases, literals)
         if violations:
             screened[index] = ScreenedCell(index, tuple(violations), _owner(cells, index))
     return screened
