@@ -58,15 +58,17 @@ def _call(builder: str, kwargs: dict[str, Any] | None) -> str:
 
 
 def trace_table(runner: RunnerClient, builder: str, input_shape: Sequence[int],
-                kwargs: dict[str, Any] | None = None,
-                batch: int = 2) -> tuple[dict[str, Any], list[verifier.Traced]]:
-    """Describe ``builder(**kwargs)`` and derive its shapes and weights with the verifier.
+                kwargs: dict[str, Any] | None = None, batch: int = 2,
+                table: dict[str, Any] | None = None,
+                ) -> tuple[dict[str, Any], list[verifier.Traced]]:
+    """Describe ``builder(**kwargs)`` (or take the ``describe`` reply ``table`` already
+    fetched for it) and derive its shapes and weights with the verifier.
 
     Raises:
         AssertionError: the table names a layer or setting the verifier does not rebuild.
     """
-    info = runner.probe("describe", builder=builder, input_shape=[batch, *input_shape],
-                        kwargs=kwargs or {})
+    info = table if table is not None else runner.probe(
+        "describe", builder=builder, input_shape=[batch, *input_shape], kwargs=kwargs or {})
     try:
         layers = verifier.trace(verifier.parse_table(info.get("layers")), input_shape)
     except verifier.Unverifiable as exc:
@@ -78,7 +80,8 @@ def trace_table(runner: RunnerClient, builder: str, input_shape: Sequence[int],
 
 def verify_model(runner: RunnerClient, builder: str, input_shape: Sequence[int],
                  rng: np.random.Generator, kwargs: dict[str, Any] | None = None,
-                 batch: int = 2, match_outputs: bool = True) -> VerifiedModel:
+                 batch: int = 2, match_outputs: bool = True,
+                 table: dict[str, Any] | None = None) -> VerifiedModel:
     """Rebuild ``builder(**kwargs)`` from its table and check it computes what the table says.
 
     The judge draws weights for the derived layers and inputs uniform in
@@ -89,14 +92,15 @@ def verify_model(runner: RunnerClient, builder: str, input_shape: Sequence[int],
     ``rtol=1e-3`` (plus ``1e-3`` of the largest output). Without
     ``match_outputs`` the weights' shapes, and so the parameter count, are
     still proven, but not what the layers compute (a check of the count alone
-    does not charge a wrong layer a second time).
+    does not charge a wrong layer a second time). ``table``: the ``describe``
+    reply for the same builder and arguments, when the check already has it.
 
     Raises:
         AssertionError: a table the verifier cannot rebuild, weights the model
             does not take, or outputs that differ from the rebuild.
     """
     call = _call(builder, kwargs)
-    info, layers = trace_table(runner, builder, input_shape, kwargs, batch)
+    info, layers = trace_table(runner, builder, input_shape, kwargs, batch, table)
     try:
         weights = verifier.draw_weights(layers, rng)
     except verifier.Unverifiable as exc:
@@ -156,10 +160,10 @@ def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[
     result: VerifiedModel | dict[str, Any] = dict(info)
     if rng is not None:
         if verify_kwargs is None:
-            result = verify_model(runner, builder, input_shape, rng, kwargs)
+            result = verify_model(runner, builder, input_shape, rng, kwargs, table=info)
             layers = result.layers
         else:
-            layers = trace_table(runner, builder, input_shape, kwargs)[1]
+            layers = trace_table(runner, builder, input_shape, kwargs, table=info)[1]
             verify_model(runner, builder, input_shape, rng, verify_kwargs)
         compare_rows(f"{builder}() (các tầng trình chấm dựng lại từ khai báo)",
                      [(item.layer.kind, item.output_shape) for item in layers], expected)
