@@ -94,6 +94,7 @@ def test_drawn_weights_have_the_traced_shapes_and_refuse_a_model_too_large_to_se
     ([row("ReLU", max_value=6.0)], "max_value"),
     ([row("BatchNormalization", axis=1)], "axis"),
     ([row("Sequential", children=[row("Sequential", children=[])])], "một mức"),
+    ([row("Sequential", children=[row("Sequential")])], "không kèm các tầng"),
 ])
 def test_what_it_cannot_rebuild_is_named(rows, why):
     with pytest.raises(Unverifiable, match=why):

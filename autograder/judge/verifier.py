@@ -161,6 +161,9 @@ def parse_table(rows: Any, depth: int = 0) -> list[Layer]:
             if depth > 0:
                 raise Unverifiable("trình kiểm tra chỉ đọc một mức Sequential lồng nhau")
             children = tuple(parse_table(row["children"], depth + 1))
+        elif row["class"] == "Sequential" and not own:
+            raise Unverifiable(f"dòng {index + 1} là một Sequential không kèm các tầng của nó "
+                               "(trình kiểm tra chỉ đọc một mức Sequential lồng nhau)")
         layers.append(Layer(row["class"], config if isinstance(config, dict) else {}, own,
                             children))
     return layers
