@@ -10,6 +10,8 @@ import nbformat
 from click.testing import CliRunner
 
 from autograder.cli import main
+from autograder.config import Limits
+from autograder.judge.client import Cell, RunnerClient
 from autograder.solutions import read_sections
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,3 +71,15 @@ def assert_grades(report: dict, expected_score: float, lost: set[str] = frozense
     failed = {c["id"] for c in report["checks"] if c["status"] != "passed"}
     assert failed == set(lost), report["checks"]
     assert report["score"] == expected_score
+
+
+def run_one_cell(source: str, limits: Limits) -> str:
+    """Run ``source`` as the only cell of a fresh sandboxed runner (no runtime modules
+    preloaded) and return what it printed; the cell must not raise."""
+    client = RunnerClient([Cell(0, source)], limits, runtime_modules=())
+    try:
+        run = client.start()[0]
+    finally:
+        client.close()
+    assert not run.raised, run.outputs
+    return str(run.outputs[0]["text"])

@@ -12,6 +12,8 @@ from autograder.errors import IsolationUnavailable
 from autograder.judge.client import Cell, RunnerClient
 from autograder.judge.runner_ids import DEFAULT_FIRST_UID, lease_uid, uid_range
 
+from grading_helpers import run_one_cell
+
 
 def test_leases_are_exclusive_round_robin_and_reusable(tmp_path):
     """Two live leases never share a uid; the next lease takes the next free uid (reuse as
@@ -135,16 +137,7 @@ def test_the_next_runner_of_a_uid_finds_nothing_left_in_its_keyrings(monkeypatch
     its session keyring is a new one, not the judge's."""
     monkeypatch.setenv("COURSE_RUNNER_UIDS", "3000000999-3000000999")
     limits = Limits(cell_seconds=10, probe_seconds=5, submission_seconds=60)
-    outputs = []
-    for cell in (_LEAVE_ANSWERS, _LOOK_FOR_ANSWERS):
-        client = RunnerClient([Cell(0, cell)], limits, runtime_modules=())
-        try:
-            run = client.start()[0]
-        finally:
-            client.close()
-        assert not run.raised, run.outputs
-        outputs.append(run.outputs[0]["text"])
-    stored, found = outputs
+    stored, found = (run_one_cell(cell, limits) for cell in (_LEAVE_ANSWERS, _LOOK_FOR_ANSWERS))
     assert stored.count("stored ") == 3, stored
     assert "error" not in stored, stored
     assert found.count("error Required key not available") == 3, found

@@ -8,8 +8,9 @@ import struct
 import pytest
 
 from autograder.config import Limits
-from autograder.judge.client import Cell, RunnerClient
 from autograder.judge.lock_filter import REFUSED_FCNTL_COMMANDS, lock_filter
+
+from grading_helpers import run_one_cell
 
 #: What a submission would use to pass bits to another one graded at the same time: a lock
 #: on a file every runner sees (the interpreter), tested or taken, or a watch on a shared
@@ -65,13 +66,7 @@ def test_the_filter_is_a_whole_bpf_program_for_each_supported_machine():
 @pytest.mark.skipif(lock_filter() is None, reason="no seccomp program for this machine")
 def test_a_runner_can_take_no_file_lock_and_watch_no_folder_but_hdf5_still_works():
     limits = Limits(cell_seconds=20, probe_seconds=5, submission_seconds=60)
-    client = RunnerClient([Cell(0, _TRY_LOCKS)], limits, runtime_modules=())
-    try:
-        run = client.start()[0]
-    finally:
-        client.close()
-    assert not run.raised, run.outputs
-    lines = run.outputs[0]["text"].split("\n")
+    lines = run_one_cell(_TRY_LOCKS, limits).split("\n")
     for name in ("flock", "posix", "test", "ofd", "inotify"):
         assert f"{name} refused ENOSYS" in lines, lines
     assert "h5py 0,1,2" in lines, lines

@@ -93,6 +93,7 @@ def test_drawn_weights_have_the_traced_shapes_and_refuse_a_model_too_large_to_se
     ([row("Conv2D", filters=2, kernel_size=[9, 9])], "quá nhỏ"),
     ([row("ReLU", max_value=6.0)], "max_value"),
     ([row("BatchNormalization", axis=1)], "axis"),
+    ([row("BatchNorm", own=True, epsilon="1e-5")], "epsilon"),
     ([row("Sequential", children=[row("Sequential", children=[])])], "một mức"),
     ([row("Sequential", children=[row("Sequential")])], "không kèm các tầng"),
 ])

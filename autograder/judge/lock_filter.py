@@ -55,32 +55,26 @@ def lock_filter(machine: str | None = None) -> bytes | None:
     if entry is None:
         return None
     arch, numbers = entry
-    refuse = _RET_ERRNO | errno.ENOSYS
-    body = [
-        # Jump offsets count instructions after the next one: "to refuse" is filled below.
-        ("ld", _ARCH), ("arch", arch), ("ld", _NR), ("x32", _X32_BIT),
-        ("nr", numbers["flock"]), ("nr", numbers["inotify_add_watch"]),
-        ("fcntl", numbers["fcntl"]), ("ld", _ARG1_LOW),
-        *(("cmd", command) for command in REFUSED_FCNTL_COMMANDS),
-        ("allow", 0), ("refuse", 0),
+    first_command = 8  # index of the first fcntl command test below
+    allow = first_command + len(REFUSED_FCNTL_COMMANDS)
+    refuse = allow + 1
+
+    def to(target: int, index: int) -> int:
+        """A jump offset: BPF counts from the instruction after ``index``."""
+        return target - index - 1
+
+    program = [
+        _op(_LD_W_ABS, _ARCH),                                          # 0
+        _op(_JEQ_K, arch, 0, to(refuse, 1)),                            # 1 another ABI
+        _op(_LD_W_ABS, _NR),                                            # 2
+        _op(_JGE_K, _X32_BIT, to(refuse, 3), 0),                        # 3 x32
+        _op(_JEQ_K, numbers["flock"], to(refuse, 4), 0),                # 4
+        _op(_JEQ_K, numbers["inotify_add_watch"], to(refuse, 5), 0),    # 5
+        _op(_JEQ_K, numbers["fcntl"], 0, to(allow, 6)),                 # 6
+        _op(_LD_W_ABS, _ARG1_LOW),                                      # 7 fcntl's command
+        *(_op(_JEQ_K, command, to(refuse, first_command + i), 0)
+          for i, command in enumerate(REFUSED_FCNTL_COMMANDS)),
+        _op(_RET_K, _RET_ALLOW),                                        # allow
+        _op(_RET_K, _RET_ERRNO | errno.ENOSYS),                         # refuse
     ]
-    last = len(body) - 1  # the refuse instruction
-    allow = last - 1
-    program = []
-    for index, (kind, value) in enumerate(body):
-        to_refuse = last - index - 1
-        if kind == "ld":
-            program.append(_op(_LD_W_ABS, value))
-        elif kind == "arch":
-            program.append(_op(_JEQ_K, value, 0, to_refuse))
-        elif kind == "x32":
-            program.append(_op(_JGE_K, value, to_refuse, 0))
-        elif kind in ("nr", "cmd"):
-            program.append(_op(_JEQ_K, value, to_refuse, 0))
-        elif kind == "fcntl":
-            program.append(_op(_JEQ_K, value, 0, allow - index - 1))
-        elif kind == "allow":
-            program.append(_op(_RET_K, _RET_ALLOW))
-        else:
-            program.append(_op(_RET_K, refuse))
     return b"".join(program)

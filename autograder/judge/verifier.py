@@ -215,6 +215,15 @@ def _positive(where: str, config: Mapping[str, Any], key: str) -> int:
     return value
 
 
+def _epsilon(where: str, layer: Layer) -> float:
+    """A batch norm's epsilon: the config's, else the default (the course's 1e-5 for the
+    student's BatchNorm, Keras' 1e-3 for its own)."""
+    value = layer.config.get("epsilon", 1e-5 if layer.own else 1e-3)
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise Unverifiable(f"{where}: epsilon = {value!r} không phải số không âm")
+    return float(value)
+
+
 def _window_out(size: int, window: int, stride: int, padding: str) -> int:
     if padding == "same":
         return -(-size // stride)
@@ -248,6 +257,7 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         if kind == "Dropout":
             out = shape
         elif kind == "BatchNorm":
+            _epsilon(where, layer)
             channels = (shape[-1],)
             weights = tuple(Weight(role, channels) for role in
                             ("gamma", "beta", "moving_mean", "moving_variance"))
@@ -335,6 +345,7 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         _keys(where, c, {"axis", "epsilon", "center", "scale", "renorm"})
         _choice(where, c, "axis", (-1, len(shape), (-1,), (len(shape),)), -1)
         _choice(where, c, "renorm", (False,), False)
+        _epsilon(where, layer)
         channels = (shape[-1],)
         if c.get("scale", True) is not False:
             weights += (Weight("gamma", channels),)
@@ -436,9 +447,7 @@ def _run_one(item: Traced, remaining: list[np.ndarray], x: np.ndarray) -> np.nda
     if layer.kind in ("Dropout", "InputLayer"):
         return x
     if layer.kind in ("BatchNorm", "BatchNormalization"):
-        epsilon = c.get("epsilon", 1e-5 if layer.own else 1e-3)
-        if not isinstance(epsilon, int | float) or isinstance(epsilon, bool) or epsilon < 0:
-            raise Unverifiable(f"{layer.kind}: epsilon = {epsilon!r} không phải số không âm")
+        epsilon = _epsilon(layer.kind, layer)  # checked by trace
         scale = named.get("gamma", np.float32(1.0)) / np.sqrt(named["moving_variance"] + epsilon)
         return np.asarray((x - named["moving_mean"]) * scale + named.get("beta", np.float32(0.0)),
                           dtype=np.float32)

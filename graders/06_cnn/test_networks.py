@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from reference import VGG11
 
-from autograder.judge.layer_tables import VerifiedModel, compare_rows, verify_model
+from autograder.judge.layer_tables import compare_rows, verify_model
 
 
 def _accuracy(runner, profile, fashion_mnist, network):
@@ -31,12 +31,9 @@ def _accuracy(runner, profile, fashion_mnist, network):
 
 
 def _activations(model):
-    """The activation of each Conv2D and Dense layer, from a verified model or a table."""
-    if isinstance(model, VerifiedModel):
-        return [item.layer.config.get("activation") for item in model.layers
-                if item.layer.kind in ("Conv2D", "Dense")]
-    return [(layer["config"] or {}).get("activation") for layer in model["layers"]
-            if layer["class"] in ("Conv2D", "Dense")]
+    """The activation of each Conv2D and Dense layer of a verified model."""
+    return [item.layer.config.get("activation") for item in model.layers
+            if item.layer.kind in ("Conv2D", "Dense")]
 
 
 @pytest.mark.check(cell="test_lenet", points=2)
