@@ -1,9 +1,10 @@
 """Measure what the reference solution reaches under a profile's recipe, over several seeds.
 
 Runs the source notebook in a runner (as grading does), then repeats the
-judge's training probes once per seed and prints each metric's mean, spread
-and extremes, from which thresholds in ``course_config.py`` are set with a
-margin. The held-out labels stay in this process, as in grading.
+judge's training once per seed (for the Keras models, the judge's own
+training of the verified layers, autograder.judge.trusted_training) and
+prints each metric's mean, spread and extremes, from which thresholds in
+``course_config.py`` are set with a margin. The held-out labels stay in this process, as in grading.
 
 Usage:
     .venv/bin/python benchmarks/measure_thresholds.py 03_dropout --profile cpu --seeds 5
@@ -28,7 +29,9 @@ import numpy as np
 import course_datasets
 from autograder.config import AssignmentProfile
 from autograder.judge.client import RunnerClient
+from autograder.judge.layer_tables import verify_model
 from autograder.judge.plugin import _code_cells
+from autograder.judge.trusted_training import fit_predict, held_out_accuracy
 from autograder.layout import CourseLayout, find_course_root
 
 Metrics = dict[str, float]
@@ -39,11 +42,13 @@ def _fashion_mnist(settings: AssignmentProfile) -> Any:
     return course_datasets.fashion_mnist.load_data(variant=settings.recipe["data"])
 
 
-def _accuracy(client: RunnerClient, builder: str, recipe: dict[str, Any], data: Any) -> float:
-    (x_train, y_train), (x_test, y_test) = data
-    result = client.probe("fit_predict", builder=builder, recipe=recipe, x_train=x_train,
-                          y_train=y_train.astype("int32"), x_test=x_test)
-    return float(np.mean(np.argmax(result["outputs"], axis=1) == y_test))
+def _accuracy(client: RunnerClient, builder: str, recipe: dict[str, Any], data: Any,
+              kwargs: dict[str, Any] | None = None) -> float:
+    """As grading measures it: the builder's layers verified, then trained by the judge."""
+    size = int(recipe.get("resize", 28))
+    model = verify_model(client, builder, (size, size, 1), np.random.default_rng(0),
+                         kwargs=kwargs)
+    return held_out_accuracy(model, recipe, data, f"{builder}()")
 
 
 def measure_dropout(client: RunnerClient, settings: AssignmentProfile, seed: int,
@@ -72,13 +77,13 @@ def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed
            "learning_rate": recipe["learning_rate"], "epochs": recipe["epochs"],
            "batch_size": recipe["batch_size"]}
     for wd in (0.0, 3.0):
-        result = client.probe("fit_predict", builder="build_concise", recipe=fit,
-                              kwargs={"wd": wd}, x_train=data.x_train.astype("float32"),
-                              y_train=data.y_train.astype("float32"),
-                              x_test=data.x_test.astype("float32"))
+        model = verify_model(client, "build_concise", (data.x_train.shape[1],),
+                             np.random.default_rng(0), kwargs={"wd": wd})
+        trained = fit_predict(model, fit, data.x_train.astype("float32"),
+                              data.y_train.astype("float32"), data.x_test.astype("float32"))
         metrics[f"concise_test_mse(wd={wd:g})"] = float(
-            np.mean((result["outputs"] - data.y_test) ** 2))
-        metrics[f"concise_weight_norm(wd={wd:g})"] = float(np.linalg.norm(result["weights"][0]))
+            np.mean((trained.outputs - data.y_test) ** 2))
+        metrics[f"concise_weight_norm(wd={wd:g})"] = float(np.linalg.norm(trained.weights[0]))
     return metrics
 
 
@@ -138,11 +143,11 @@ def _house_score(client: RunnerClient, settings: AssignmentProfile, model: str, 
                  test_prices: np.ndarray) -> float:
     recipe = dict(settings.recipe[model]) | {"seed": seed}
     log_target = recipe.pop("log_target")
-    result = client.probe("fit_predict", builder=f"get_{model}", recipe=recipe,
-                          x_train=x_train,
-                          y_train=(np.log(prices) if log_target else prices).astype("float32"),
-                          x_test=x_test)
-    outputs = result["outputs"]
+    verified = verify_model(client, f"get_{model}", (x_train.shape[1],),
+                            np.random.default_rng(0))
+    outputs = fit_predict(verified, recipe, x_train,
+                          (np.log(prices) if log_target else prices).astype("float32"),
+                          x_test).outputs
     score: float = _house_reference().log_rmse(
         test_prices, np.exp(np.minimum(outputs, 50.0)) if log_target else outputs)
     return score
@@ -178,16 +183,12 @@ def measure_kaggle_house(client: RunnerClient, settings: AssignmentProfile, seed
 def measure_cnn(client: RunnerClient, settings: AssignmentProfile, seed: int,
                 data: Any) -> Metrics:
     """Each network the 06_cnn or 07_modern_cnn judge trains, with the profile's recipe."""
-    (x_train, y_train), (x_test, y_test) = data
     metrics = {}
     for network in [key for key in ("lenet", "vgg", "bn_lenet") if key in settings.recipe]:
         recipe = dict(settings.recipe[network])
         builder, kwargs = recipe.pop("builder", network), recipe.pop("kwargs", {})
         recipe |= {"seed": seed, "scale": 1 / 255, "channel_axis": True}
-        result = client.probe("fit_predict", builder=builder, kwargs=kwargs, recipe=recipe,
-                              x_train=x_train, y_train=y_train.astype("int32"), x_test=x_test)
-        metrics[f"{network}_test_accuracy"] = float(
-            np.mean(np.argmax(result["outputs"], axis=1) == y_test))
+        metrics[f"{network}_test_accuracy"] = _accuracy(client, builder, recipe, data, kwargs)
     return metrics
 
 

@@ -130,8 +130,10 @@ def corr2d(X, K):
     return out[0, :, :, 0]
 '''
 
-#: 03: a network whose `fit` trains a model of its own choosing on the judge's data and
-#: whose `predict` answers with that model (a fabricated training result).
+#: 03: a network whose `fit` trains a model of its own choosing on the data it is given and
+#: whose `predict` answers with that model (a fabricated training result), behind a declared
+#: architecture that cannot learn the task (a one-unit bottleneck). The judge trains a
+#: rebuild of the declared layers itself, so neither override is ever called.
 _OWN_FIT_AND_PREDICT = '''
 import keras
 
@@ -146,7 +148,7 @@ class Net(keras.Sequential):
         return self.shadow.predict(x, verbose=0)
 
 def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, dropout2=0.5):
-    return Net([keras.layers.Flatten(), keras.layers.Dense(num_outputs)])
+    return Net([keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Dense(num_outputs)])
 '''
 
 #: 06: every `describe` answered with the book's own networks (copied from the reference
@@ -180,7 +182,7 @@ FORGERIES = (
     Forgery("probes_via_sys_modules", "04_weight_decay", _PROBES_VIA_SYS_MODULES,
             base="partly_wrong"),
     Forgery("own_fit_and_predict", "03_dropout", _OWN_FIT_AND_PREDICT, section="build_net",
-            base="partly_wrong"),
+            base="partly_wrong", fails_without_policy=True),
     Forgery("subclass_keras_dropout", "03_dropout", _SUBCLASS_KERAS_DROPOUT,
             section="dropout_class", base="partly_wrong"),
     Forgery("subclass_keras_batchnorm", "07_modern_cnn", _SUBCLASS_KERAS_BATCHNORM,

@@ -52,7 +52,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["ACTIVATIONS", "MAX_VERIFIED_PARAMS", "Layer", "Traced", "Unverifiable", "Weight",
-           "draw_weights", "parse_table", "run", "trace"]
+           "draw_weights", "parse_table", "position", "read_epsilon", "read_pair", "run", "trace"]
 
 #: The largest model :func:`draw_weights` and :func:`run` accept (float32: 256 MiB of weights).
 MAX_VERIFIED_PARAMS = 64_000_000
@@ -169,7 +169,8 @@ def parse_table(rows: Any, depth: int = 0) -> list[Layer]:
     return layers
 
 
-def _where(index: int, layer: Layer) -> str:
+def position(index: int, layer: Layer) -> str:
+    """Where a layer sits, for a message: ``tầng thứ 3 (Dense)``."""
     return f"tầng thứ {index + 1} ({layer.kind})"
 
 
@@ -179,7 +180,9 @@ def _keys(where: str, config: Mapping[str, Any], read: set[str]) -> None:
         raise Unverifiable(f"{where} có thiết lập {unknown} mà trình kiểm tra không dựng lại")
 
 
-def _pair(where: str, config: Mapping[str, Any], key: str, default: Any = None) -> tuple[int, int]:
+def read_pair(where: str, config: Mapping[str, Any], key: str,
+              default: Any = None) -> tuple[int, int]:
+    """A size or stride setting as two positive integers (one integer means both)."""
     value = config.get(key, default)
     if isinstance(value, int) and not isinstance(value, bool):
         value = [value, value]
@@ -215,7 +218,7 @@ def _positive(where: str, config: Mapping[str, Any], key: str) -> int:
     return value
 
 
-def _epsilon(where: str, layer: Layer) -> float:
+def read_epsilon(where: str, layer: Layer) -> float:
     """A batch norm's epsilon: the config's, else the default (the course's 1e-5 for the
     student's BatchNorm, Keras' 1e-3 for its own)."""
     value = layer.config.get("epsilon", 1e-5 if layer.own else 1e-3)
@@ -243,7 +246,7 @@ def trace(layers: Sequence[Layer], input_shape: Sequence[int]) -> list[Traced]:
     shape = tuple(int(d) for d in input_shape)
     traced = []
     for index, layer in enumerate(layers):
-        item = _trace_one(_where(index, layer), layer, shape)
+        item = _trace_one(position(index, layer), layer, shape)
         traced.append(item)
         shape = item.output_shape
     return traced
@@ -257,7 +260,7 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         if kind == "Dropout":
             out = shape
         elif kind == "BatchNorm":
-            _epsilon(where, layer)
+            read_epsilon(where, layer)
             channels = (shape[-1],)
             weights = tuple(Weight(role, channels) for role in
                             ("gamma", "beta", "moving_mean", "moving_variance"))
@@ -300,8 +303,8 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         if len(shape) != 3:
             raise Unverifiable(f"{where} cần đầu vào (cao, rộng, kênh), nhận {shape}")
         filters = _positive(where, c, "filters")
-        kh, kw = _pair(where, c, "kernel_size")
-        sh, sw = _pair(where, c, "strides", 1)
+        kh, kw = read_pair(where, c, "kernel_size")
+        sh, sw = read_pair(where, c, "strides", 1)
         padding = _choice(where, c, "padding", ("valid", "same"), "valid")
         _choice(where, c, "data_format", ("channels_last", None), None)
         _choice(where, c, "dilation_rate", ((1, 1), 1), (1, 1))
@@ -316,8 +319,9 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         _keys(where, c, {"pool_size", "strides", "padding", "data_format"})
         if len(shape) != 3:
             raise Unverifiable(f"{where} cần đầu vào (cao, rộng, kênh), nhận {shape}")
-        ph, pw = _pair(where, c, "pool_size", 2)
-        sh, sw = _pair(where, c, "strides", (ph, pw)) if c.get("strides") is not None else (ph, pw)
+        ph, pw = read_pair(where, c, "pool_size", 2)
+        sh, sw = (read_pair(where, c, "strides", (ph, pw)) if c.get("strides") is not None
+                  else (ph, pw))
         padding = _choice(where, c, "padding", ("valid", "same"), "valid")
         _choice(where, c, "data_format", ("channels_last", None), None)
         out = (_window_out(shape[0], ph, sh, padding), _window_out(shape[1], pw, sw, padding),
@@ -345,7 +349,7 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         _keys(where, c, {"axis", "epsilon", "center", "scale", "renorm"})
         _choice(where, c, "axis", (-1, len(shape), (-1,), (len(shape),)), -1)
         _choice(where, c, "renorm", (False,), False)
-        _epsilon(where, layer)
+        read_epsilon(where, layer)
         channels = (shape[-1],)
         if c.get("scale", True) is not False:
             weights += (Weight("gamma", channels),)
@@ -447,7 +451,7 @@ def _run_one(item: Traced, remaining: list[np.ndarray], x: np.ndarray) -> np.nda
     if layer.kind in ("Dropout", "InputLayer"):
         return x
     if layer.kind in ("BatchNorm", "BatchNormalization"):
-        epsilon = _epsilon(layer.kind, layer)  # checked by trace
+        epsilon = read_epsilon(layer.kind, layer)  # checked by trace
         scale = named.get("gamma", np.float32(1.0)) / np.sqrt(named["moving_variance"] + epsilon)
         return np.asarray((x - named["moving_mean"]) * scale + named.get("beta", np.float32(0.0)),
                           dtype=np.float32)
@@ -459,12 +463,13 @@ def _run_one(item: Traced, remaining: list[np.ndarray], x: np.ndarray) -> np.nda
         return ACTIVATIONS[c.get("activation")](x @ named["kernel"] + named.get("bias", 0.0))
     if layer.kind == "Conv2D":
         kh, kw, _, _ = named["kernel"].shape
-        windows = _windows(x, (kh, kw), _pair("", c, "strides", 1), c.get("padding", "valid"), 0.0)
+        windows = _windows(x, (kh, kw), read_pair("", c, "strides", 1),
+                           c.get("padding", "valid"), 0.0)
         out = np.tensordot(windows, named["kernel"], axes=([4, 5, 3], [0, 1, 2]))
         return ACTIVATIONS[c.get("activation")](out + named.get("bias", 0.0))
     if layer.kind in ("MaxPooling2D", "AveragePooling2D"):
-        pool = _pair("", c, "pool_size", 2)
-        strides = _pair("", c, "strides") if c.get("strides") is not None else pool
+        pool = read_pair("", c, "pool_size", 2)
+        strides = read_pair("", c, "strides") if c.get("strides") is not None else pool
         padding = c.get("padding", "valid")
         if layer.kind == "MaxPooling2D":
             return np.asarray(_windows(x, pool, strides, padding, -np.inf).max(axis=(4, 5)))

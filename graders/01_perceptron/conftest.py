@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import course_datasets
+from autograder.judge import trusted_training
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,10 @@ def truth_tables():
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     return x, {"AND": np.array([0, 0, 0, 1]), "OR": np.array([0, 1, 1, 1]),
                "XOR": np.array([0, 1, 1, 0])}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Keras imports in the background while the runner starts (the judge computes truths with
+    it and trains build_concise_mlp)."""
+    trusted_training.prewarm()

@@ -3,6 +3,7 @@
 import pytest
 
 import course_datasets
+from autograder.judge import trusted_training
 
 
 @pytest.fixture(scope="session")
@@ -11,3 +12,9 @@ def regression(judge):
     recipe = judge.profile.recipe
     return course_datasets.synthetic.weight_decay_regression(
         int(recipe["seed"]), recipe["n_train"], recipe["n_test"], recipe["num_inputs"])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Keras imports in the background while the runner starts (the judge trains build_concise)."""
+    trusted_training.prewarm()

@@ -1,7 +1,16 @@
-"""Hidden checks for the Keras version (cells test_build_concise and test_keras_equivalent)."""
+"""Hidden checks for the Keras version (cells test_build_concise and test_keras_equivalent).
+
+The penalty checks run one step of Keras' SGD on the student's model and compare the weights
+with the judge's arithmetic; the training check verifies build_concise's layers and trains a
+rebuild of them in the judge, with the L2 penalty they declare
+(autograder.judge.trusted_training).
+"""
 
 import numpy as np
 import pytest
+
+from autograder.judge.layer_tables import verify_model
+from autograder.judge.trusted_training import fit_predict
 
 WD = 3.0
 LEARNING_RATE = 0.01
@@ -57,21 +66,21 @@ def test_bias_not_regularized(runner, rng):
 
 
 @pytest.mark.check(cell="test_build_concise", points=2)
-def test_concise_training(runner, profile, regression):
-    """Mô hình Keras với wd = 3, huấn luyện theo công thức của sách, phải có mất mát kiểm tra nhỏ."""
+def test_concise_training(runner, rng, profile, regression):
+    """Trình chấm tự huấn luyện các tầng của build_concise(3) (với hàm phạt nó khai báo) theo công thức của sách; mất mát kiểm tra phải nhỏ."""
     recipe = {"seed": profile.recipe["seed"], "optimizer": "sgd", "loss": "mse",
               "learning_rate": profile.recipe["learning_rate"],
               "epochs": profile.recipe["epochs"], "batch_size": profile.recipe["batch_size"]}
-    result = runner.probe("fit_predict", builder="build_concise", recipe=recipe,
-                          kwargs={"wd": 3.0}, x_train=regression.x_train.astype("float32"),
-                          y_train=regression.y_train.astype("float32"),
-                          x_test=regression.x_test.astype("float32"))
-    predictions = runner.array(result["outputs"], "dự đoán của mô hình")
-    assert predictions.shape == regression.y_test.shape, (
-        f"Dự đoán có kích thước {predictions.shape}, cần {regression.y_test.shape}."
-    )
-    mse = float(np.mean((predictions - regression.y_test) ** 2))
-    norm = float(np.linalg.norm(runner.array(result["weights"][0], "kernel")))
+    model = verify_model(runner, "build_concise", (regression.x_train.shape[1],), rng,
+                         kwargs={"wd": WD})
+    assert model.output_shape == (1,), (
+        f"build_concise(3) phải cho một giá trị cho mỗi mẫu, các tầng nó khai báo cho kích thước "
+        f"{model.output_shape}.")
+    trained = fit_predict(model, recipe, regression.x_train.astype("float32"),
+                          regression.y_train.astype("float32"),
+                          regression.x_test.astype("float32"))
+    mse = float(np.mean((trained.outputs - regression.y_test) ** 2))
+    norm = float(np.linalg.norm(trained.weights[0]))
     limits = profile.thresholds
     assert mse <= limits["concise_test_mse"], (
         f"Với wd = 3: MSE trên tập kiểm tra là {mse:.4g}, cần ≤ {limits['concise_test_mse']}."

@@ -7,6 +7,13 @@ Tables reach the runner as CSV text; what comes back is checked against
 import pytest
 
 import course_datasets
+from autograder.judge import trusted_training
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Keras imports in the background while the runner starts (the judge trains the models)."""
+    trusted_training.prewarm()
 
 
 @pytest.fixture(scope="session")

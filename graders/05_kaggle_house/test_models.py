@@ -1,17 +1,23 @@
 """Hidden checks of get_net and get_mlp (cells test_linear_model, test_mlp).
 
-The judge fits the student's whole pipeline (preprocess + model, trained by the
-judge's recipe) on the training houses minus a held-out slice, has it price the
-slice, and scores those prices here: the slice's prices never reach the runner.
+The judge fits the student's whole pipeline on the training houses minus a held-out slice
+and scores its prices of the slice here: the student's preprocess makes the features (in the
+runner), the judge verifies the model's layers (autograder.judge.layer_tables) and trains a
+rebuild of them itself with the book's recipe (autograder.judge.trusted_training). The
+slice's prices never reach the runner, and no training result comes from it.
 """
 
 import numpy as np
 import pytest
 from reference import log_rmse
 
+from autograder.judge.layer_tables import verify_model
+from autograder.judge.trusted_training import fit_predict
+
 
 def _affine_gap(runner, builder, rng, width=20):
-    """How far builder()'s output is from affine, and its number of weights.
+    """How far builder()'s output is from affine, and its number of weights (the verifier's,
+    from the declared layers, which the model must take).
 
     For pairs (x1, x2) it compares f(0.3·x1 + 0.7·x2) with 0.3·f(x1) + 0.7·f(x2), relative
     to |f(x1)| + |f(x2)|, and returns the largest gap. Besides random pairs it uses (x, −x),
@@ -28,14 +34,14 @@ def _affine_gap(runner, builder, rng, width=20):
     out = runner.array(result["outputs"], f"{builder}()(X)")
     assert out.shape == (len(inputs), 1), (
         f"{builder}() trên X kích thước ({len(inputs)}, {width}) phải cho ({len(inputs)}, 1), nhận được {out.shape}.")
-    sizes = sum(int(np.size(w)) for w in result["weights"])
+    sizes = verify_model(runner, builder, (width,), rng, match_outputs=False).params
     out = out[:, 0].reshape(-1, 3)
     mixed = 0.3 * out[:, 0] + 0.7 * out[:, 1]
     scale = np.abs(out[:, 0]) + np.abs(out[:, 1]) + 1e-6
     return float(np.max(np.abs(out[:, 2] - mixed) / scale)), sizes
 
 
-def _holdout_score(runner, profile, features_of, holdout, model):
+def _holdout_score(runner, rng, profile, features_of, holdout, model):
     kept, held_out = holdout
     train_features, test_features = features_of(kept, held_out.drop(columns=["SalePrice"]))
     assert train_features.columns == test_features.columns, (
@@ -43,13 +49,13 @@ def _holdout_score(runner, profile, features_of, holdout, model):
     recipe = dict(profile.recipe[model]) | {"seed": profile.recipe["seed"]}
     prices = kept["SalePrice"].to_numpy("float64")
     target = np.log(prices) if recipe.pop("log_target") else prices
-    result = runner.probe("fit_predict", builder=f"get_{model}", recipe=recipe,
-                          x_train=train_features.values.astype("float32"),
-                          y_train=target.astype("float32"),
-                          x_test=test_features.values.astype("float32"))
-    outputs = runner.array(result["outputs"], f"get_{model}() sau khi huấn luyện")
-    assert outputs.shape == (len(held_out), 1), (
-        f"Dự đoán cho {len(held_out)} căn phải có kích thước ({len(held_out)}, 1), nhận được {outputs.shape}.")
+    x_train = train_features.values.astype("float32")
+    verified = verify_model(runner, f"get_{model}", (x_train.shape[1],), rng)
+    assert verified.output_shape == (1,), (
+        f"get_{model}() phải cho một giá trị cho mỗi căn nhà, các tầng nó khai báo cho kích thước "
+        f"{verified.output_shape}.")
+    outputs = fit_predict(verified, recipe, x_train, target.astype("float32"),
+                          test_features.values.astype("float32")).outputs
     predictions = np.exp(np.minimum(outputs, 50.0)) if profile.recipe[model]["log_target"] else outputs
     assert np.isfinite(predictions).all(), "Mô hình dự đoán ra NaN hoặc vô hạn sau khi huấn luyện."
     return log_rmse(held_out["SalePrice"], predictions)
@@ -64,9 +70,9 @@ def test_linear_net_is_affine(runner, rng):
 
 
 @pytest.mark.check(cell="test_linear_model", points=2)
-def test_linear_pipeline_prices_unseen_houses(runner, profile, features_of, holdout):
-    """Trình chấm huấn luyện preprocess + get_net() theo công thức của sách và chấm log-RMSE trên các căn nhà giữ lại."""
-    score = _holdout_score(runner, profile, features_of, holdout, "net")
+def test_linear_pipeline_prices_unseen_houses(runner, rng, profile, features_of, holdout):
+    """Trình chấm tự huấn luyện các tầng của get_net() theo công thức của sách trên đặc trưng từ preprocess và chấm log-RMSE trên các căn nhà giữ lại."""
+    score = _holdout_score(runner, rng, profile, features_of, holdout, "net")
     limit = profile.thresholds["linear_holdout_log_rmse"]
     assert score <= limit, (
         f"log-RMSE trên {profile.recipe['holdout']} căn nhà giữ lại là {score:.4f}, cần ≤ {limit}.")
@@ -82,9 +88,9 @@ def test_mlp_is_not_affine(runner, rng):
 
 
 @pytest.mark.check(cell="test_mlp", points=2)
-def test_mlp_pipeline_prices_unseen_houses(runner, profile, features_of, holdout):
-    """Trình chấm huấn luyện preprocess + get_mlp() trên log giá và chấm log-RMSE trên các căn nhà giữ lại."""
-    score = _holdout_score(runner, profile, features_of, holdout, "mlp")
+def test_mlp_pipeline_prices_unseen_houses(runner, rng, profile, features_of, holdout):
+    """Trình chấm tự huấn luyện các tầng của get_mlp() trên log giá (đặc trưng từ preprocess) và chấm log-RMSE trên các căn nhà giữ lại."""
+    score = _holdout_score(runner, rng, profile, features_of, holdout, "mlp")
     limit = profile.thresholds["mlp_holdout_log_rmse"]
     assert score <= limit, (
         f"log-RMSE trên {profile.recipe['holdout']} căn nhà giữ lại là {score:.4f}, cần ≤ {limit}.")

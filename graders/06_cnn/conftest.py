@@ -4,6 +4,7 @@ import pytest
 from reference import NETWORKS
 
 import course_datasets
+from autograder.judge import trusted_training
 from autograder.judge.layer_tables import check_layer_table
 
 
@@ -31,3 +32,9 @@ def layer_table(runner, rng):
                                  rng=rng, verify_kwargs=VERIFY_KWARGS.get(builder))
 
     return describe
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Keras imports in the background while the runner starts (the judge trains LeNet, VGG)."""
+    trusted_training.prewarm()

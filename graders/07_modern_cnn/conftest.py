@@ -4,6 +4,7 @@ import pytest
 from reference import NETWORKS
 
 import course_datasets
+from autograder.judge import trusted_training
 from autograder.judge.layer_tables import check_layer_table
 
 
@@ -33,3 +34,9 @@ def layer_table(runner, rng):
                                  rng=rng if builder in VERIFIED else None)
 
     return describe
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Keras imports in the background while the runner starts (the judge trains BN-LeNet)."""
+    trusted_training.prewarm()
