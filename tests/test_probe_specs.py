@@ -43,8 +43,8 @@ def _described(**changes):
 
 def test_a_well_formed_reply_passes_its_schema():
     check_reply("describe", _described())
-    check_reply("fit_predict", {"outputs": np.zeros((3, 10), "float32"),
-                                "loss_history": [2.3, float("nan")], "weights": [np.ones(2)]})
+    check_reply("keras_step", {"outputs": np.zeros((3, 1), "float32"),
+                               "weights": [np.ones(2, "float32")]})
     check_reply("call", {"anything": ["a student value", np.zeros(2)]})
 
 
@@ -55,8 +55,8 @@ def test_a_well_formed_reply_passes_its_schema():
     ("describe", _described(extra=1), "unexpected ['extra']"),
     ("describe", {"layers": []}, "keys missing"),
     ("describe", [1, 2], "expected a record"),
-    ("fit_predict", {"outputs": np.zeros(3, "int64"), "loss_history": [], "weights": []},
-     "result.outputs: array of dtype int64"),
+    ("keras_step", {"outputs": np.zeros(3), "weights": [np.zeros(3, "int64")]},
+     "result.weights[0]: array of dtype int64"),
     ("train_step", {"weights": [np.zeros(3), np.zeros(2, "int32")]},
      "result.weights[1]: array of dtype int32"),
 ])

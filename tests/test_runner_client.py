@@ -181,8 +181,6 @@ _KERAS_CELLS = (
     "    def call(self, inputs):\n"
     "        self.calls.assign_add(1.0)\n"
     "        return inputs + self.offset",
-    "def flat_classifier():\n"
-    "    return keras.Sequential([keras.layers.Flatten(), keras.layers.Dense(10)])",
 )
 
 
@@ -258,21 +256,6 @@ def test_tables_travel_as_csv_and_frames_come_back_as_columns():
             client.frame(result[1], "numeric")
         with pytest.raises(StudentCodeError, match="không phải một DataFrame"):
             client.frame(result[2], "numeric")
-
-
-def test_fit_predict_resizes_images_batch_by_batch(keras_runner):
-    """With `resize`, images are padded/resized to size x size before training and prediction,
-    so a model sees the book's input size (here 8 x 8 from 4 x 4)."""
-    rng = np.random.default_rng(0)
-    recipe = {"seed": 1, "optimizer": "sgd", "learning_rate": 0.1, "epochs": 1, "batch_size": 4,
-              "scale": 1 / 255, "channel_axis": True, "resize": 8}
-    result = keras_runner.probe("fit_predict", builder="flat_classifier", recipe=recipe,
-                                x_train=rng.integers(0, 256, (6, 4, 4), dtype=np.uint8),
-                                y_train=np.arange(6, dtype="int32"),
-                                x_test=rng.integers(0, 256, (3, 4, 4), dtype=np.uint8))
-    assert result["outputs"].shape == (3, 10)
-    assert result["weights"][0].shape == (8 * 8, 10)
-    assert len(result["loss_history"]) == 1
 
 
 def test_layer_probe_sets_weights_and_takes_one_input_per_call(keras_runner):

@@ -54,7 +54,6 @@ PROBE_SPECS: Mapping[str, ProbeSpec] = {
     "describe": _spec("builder input_shape", "kwargs batch_sizes", names="builder"),
     "forward": _spec("builder inputs weights", "kwargs", names="builder"),
     "keras_step": _spec("builder x y weights learning_rate", "kwargs", names="builder"),
-    "fit_predict": _spec("builder recipe x_train y_train x_test", "kwargs", names="builder"),
     "train_step": _spec("target x y weights steps learning_rate", names="target"),
 }
 

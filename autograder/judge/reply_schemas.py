@@ -154,8 +154,6 @@ REPLY_SCHEMAS: Mapping[str, Schema] = {
                         "output_shape": _SHAPE, "runs": ListOf(_RUN), "params": INT}),
     "forward": Record({"outputs": WIRE}),
     "keras_step": Record({"outputs": WIRE, "weights": ListOf(ArrayOf("f"))}),
-    "fit_predict": Record({"outputs": ArrayOf("f"), "loss_history": ListOf(NUMBER),
-                           "weights": ListOf(ArrayOf())}),
     "train_step": Record({"weights": ListOf(ArrayOf("f"))}),
 }
 

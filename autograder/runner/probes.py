@@ -376,49 +376,6 @@ def probe_forward(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
     return {"outputs": to_wire(model(inputs, training=False))}
 
 
-def probe_fit_predict(ns: Mapping[str, Any], builder: str, recipe: dict[str, Any],
-                      x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
-                      kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Train ``builder(**kwargs)`` with the judge's recipe and predict ``x_test``.
-
-    The recipe fixes seed, optimizer, learning rate, loss (``sparse_ce_logits``,
-    the default, or ``mse``), epochs, batch size, input scaling and (``resize``)
-    the image size the book trains a network at; the student
-    supplies only the model. Labels of ``x_test`` are never sent here. Returns
-    the model's outputs on ``x_test`` (logits for a classifier), the loss per
-    epoch and the trained weights.
-    """
-    import keras
-
-    keras.utils.set_random_seed(int(recipe["seed"]))
-    model = _resolve(ns, builder)(**(kwargs or {}))
-    optimizers = {"sgd": keras.optimizers.SGD, "adam": keras.optimizers.Adam}
-    losses = {"sparse_ce_logits": keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-              "mse": keras.losses.MeanSquaredError()}
-    model.compile(
-        optimizer=optimizers[recipe["optimizer"]](learning_rate=float(recipe["learning_rate"])),
-        loss=losses[recipe.get("loss", "sparse_ce_logits")],
-    )
-    scale = float(recipe.get("scale", 1.0))
-    prepare = _image_preparer(scale, bool(recipe.get("channel_axis", False)))
-    batch_size = int(recipe["batch_size"])
-    if recipe.get("resize"):
-        # The book's resized inputs (e.g. 224 px for AlexNet) do not fit in memory all at
-        # once for the full data set: resize batch by batch in a tf.data pipeline.
-        train = _resized_batches(prepare(x_train), y_train, int(recipe["resize"]), batch_size,
-                                 shuffle_seed=int(recipe["seed"]))
-        history = model.fit(train, epochs=int(recipe["epochs"]), verbose=0)
-        test = _resized_batches(prepare(x_test), None, int(recipe["resize"]), 256)
-        outputs = model.predict(test, verbose=0)
-    else:
-        history = model.fit(prepare(x_train), y_train, epochs=int(recipe["epochs"]),
-                            batch_size=batch_size, shuffle=True, verbose=0)
-        outputs = model.predict(prepare(x_test), batch_size=1024, verbose=0)
-    return {"outputs": np.asarray(outputs, dtype="float32"),
-            "loss_history": [float(v) for v in history.history.get("loss", [])],
-            "weights": [np.asarray(w) for w in model.get_weights()]}
-
-
 def probe_train_step(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.ndarray,
                      weights: list[np.ndarray], steps: int,
                      learning_rate: float) -> dict[str, Any]:
@@ -457,31 +414,6 @@ def _shift_in_training() -> Any:
             return inputs + 1.0 if training else inputs
 
     return ShiftInTraining()
-
-
-def _resized_batches(images: np.ndarray, labels: np.ndarray | None, size: int,
-                     batch_size: int, shuffle_seed: int | None = None) -> Any:
-    """A tf.data pipeline of batches resized to ``size`` x ``size`` (``resize_with_pad``)."""
-    import tensorflow as tf
-
-    data = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
-    if shuffle_seed is not None:
-        data = data.shuffle(len(images), seed=shuffle_seed, reshuffle_each_iteration=True)
-
-    def resize(x: Any, *y: Any) -> Any:
-        resized = tf.image.resize_with_pad(x, size, size)
-        return (resized, *y) if y else resized
-
-    return data.batch(batch_size).map(resize, num_parallel_calls=tf.data.AUTOTUNE) \
-        .prefetch(tf.data.AUTOTUNE)
-
-
-def _image_preparer(scale: float, channel_axis: bool) -> Callable[[np.ndarray], np.ndarray]:
-    def prepare(images: np.ndarray) -> np.ndarray:
-        prepared = images.astype("float32") * scale
-        return prepared[..., None] if channel_axis else prepared
-
-    return prepare
 
 
 def _ancestry(obj: Any) -> list[str]:
@@ -524,6 +456,5 @@ PROBES: dict[str, Callable[..., Any]] = {
     "describe": probe_describe,
     "forward": probe_forward,
     "keras_step": probe_keras_step,
-    "fit_predict": probe_fit_predict,
     "train_step": probe_train_step,
 }
