@@ -84,10 +84,38 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return np.asarray(shifted / np.sum(shifted, axis=-1, keepdims=True))
 
 
-#: Activations a rebuilt Dense, Conv2D or Activation layer may carry.
+def _softplus(x: np.ndarray) -> np.ndarray:
+    return np.asarray(np.logaddexp(0.0, x))
+
+
+def _elu(x: np.ndarray) -> np.ndarray:
+    return np.asarray(np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))))
+
+
+#: SELU's constants, as Keras (and Klambauer et al., 2017) fix them.
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772, 1.0507009873554805
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+#: Activations a rebuilt Dense, Conv2D or Activation layer may carry: each is Keras 3's
+#: function of that name with its default arguments (``leaky_relu``: slope 0.2; ``gelu``:
+#: the exact, erf form), which a test checks against Keras itself.
 ACTIVATIONS: dict[str | None, Callable[[np.ndarray], np.ndarray]] = {
     "linear": _linear, None: _linear, "relu": _relu, "sigmoid": _sigmoid, "tanh": _tanh,
-    "softmax": _softmax}
+    "softmax": _softmax, "softplus": _softplus, "elu": _elu,
+    "selu": lambda x: np.asarray(_SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * _elu(x))),
+    "softsign": lambda x: np.asarray(x / (1.0 + np.abs(x))),
+    "silu": lambda x: np.asarray(x * _sigmoid(x)),
+    "leaky_relu": lambda x: np.asarray(np.where(x > 0, x, 0.2 * x)),
+    "relu6": lambda x: np.asarray(np.clip(x, 0.0, 6.0)),
+    "hard_sigmoid": lambda x: np.asarray(np.clip(x + 3.0, 0.0, 6.0) / 6.0),
+    "mish": lambda x: np.asarray(x * np.tanh(_softplus(x))),
+    "gelu": lambda x: np.asarray(0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(x.dtype))),
+    "exponential": lambda x: np.asarray(np.exp(x)),
+    "log_softmax": lambda x: np.asarray(
+        (x - np.max(x, axis=-1, keepdims=True))
+        - np.log(np.sum(np.exp(x - np.max(x, axis=-1, keepdims=True)), axis=-1,
+                        keepdims=True)))}
 
 #: Keys that do not change an inference output once the weights are given.
 _IGNORED = frozenset({
