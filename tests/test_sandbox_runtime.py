@@ -13,6 +13,8 @@ import dataclasses
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -176,3 +178,65 @@ def test_runner_environment_is_empty_of_the_callers(monkeypatch):
     assert "COURSE_SECRET_TOKEN" not in env
     assert env["PYTHONHASHSEED"] == "0"
     assert os.environ.get("COURSE_SECRET_TOKEN") == "do-not-pass"
+
+
+def test_a_runner_started_while_the_judge_has_threads_gets_every_limit():
+    """The limits are set after the fork by a fresh interpreter, not by Python code in the
+    forked judge (unsafe once the judge has threads: Keras' background import, TensorFlow's
+    pools after the judge's own training)."""
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait, args=(30,), daemon=True)
+    busy.start()
+    cell = ("import resource\n"
+            "def limits():\n"
+            "    return [resource.getrlimit(getattr(resource, 'RLIMIT_' + name))\n"
+            "            for name in ('AS', 'CPU', 'FSIZE', 'CORE', 'NPROC')]")
+    try:
+        with RunnerClient([Cell(0, cell)], LIMITS, runtime_modules=()) as client:
+            client.start()
+            got = client.call("limits")
+    finally:
+        stop.set()
+    mib = 1024 * 1024
+    expected = [LIMITS.memory_mb * mib, LIMITS.cpu_seconds, LIMITS.max_file_mb * mib, 0,
+                LIMITS.max_processes]
+    assert got == [[value, value] for value in expected]
+
+
+def test_a_runner_dies_with_its_judge():
+    """A judge killed outright (no cleanup runs) takes its runner with it, even one busy in
+    a cell (a runner waiting for a request would also stop at the end of its pipe)."""
+    judge = subprocess.Popen(
+        [sys.executable, "-c",
+         "import threading, time\n"
+         "from autograder.config import Limits\n"
+         "from autograder.judge.client import Cell, RunnerClient\n"
+         "client = RunnerClient([Cell(0, 'import time\\ntime.sleep(60)')], Limits(),\n"
+         "                      isolation='process', runtime_modules=())\n"
+         "threading.Thread(target=client.start, daemon=True).start()\n"
+         "while client._runner is None:\n"
+         "    time.sleep(0.05)\n"
+         "time.sleep(2)  # the cell is running\n"
+         "print(client._runner.process.pid, flush=True)\n"
+         "time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        runner_pid = int(judge.stdout.readline())
+        assert _alive(runner_pid)
+    finally:
+        judge.kill()
+        judge.wait()
+        judge.stdout.close()
+    deadline = time.monotonic() + 10
+    while _alive(runner_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(runner_pid)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting for its reaper does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"

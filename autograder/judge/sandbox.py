@@ -26,16 +26,14 @@ dumps.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import os
-import resource
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +68,6 @@ INSTALL_HINT = "install it: sudo apt-get install bubblewrap"
 #: Not ``-I``: its ``-E`` would drop PYTHONHASHSEED, and the environment is ours anyway.
 RUNNER_FLAGS = ("-s", "-P")
 
-_PR_SET_PDEATHSIG = 1
 _SHM_MB = 64
 #: Files of /etc that dynamic linking, time zones and user lookups need; nothing else.
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf",
@@ -180,11 +177,9 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
                              f"Received: isolation={isolation!r}")
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                cwd=scratch_path, env=env, start_new_session=True, close_fds=True,
-                pass_fds=passed,
-                preexec_fn=_limit_resources(limits),  # noqa: PLW1509 - the judge runs no threads here
-            )
+                _limited(command, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=log, cwd=scratch_path, env=env, start_new_session=True,
+                close_fds=True, pass_fds=passed)
     except BaseException:
         scratch.cleanup()
         if lease is not None:
@@ -306,15 +301,27 @@ def _parent_dirs(paths: list[Path]) -> list[str]:
     return flags
 
 
-def _limit_resources(limits: Limits) -> Callable[[], None]:
-    def apply() -> None:
-        # Die with the judge: an orphaned runner must never outlive grading.
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        mib = 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_mb * mib,) * 2)
-        resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds,) * 2)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.max_file_mb * mib,) * 2)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.max_processes,) * 2)
+#: The first program of every runner (``python -I -S -c``): it asks to die with the judge,
+#: sets the limits, and execs the runner's command. The limits are set here, in a fresh
+#: single-threaded interpreter, and not in a ``preexec_fn``: the judge may have threads by
+#: the time it starts a runner (Keras' import in the background, TensorFlow's pools after
+#: the judge's own training), and Python code between fork and exec in a process with
+#: threads can deadlock on a lock another thread held (the dynamic loader's, for one).
+_LIMITER = """
+import ctypes, os, resource, signal, sys
+ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+if os.getppid() != int(sys.argv[1]):
+    os._exit(70)  # the judge is already gone
+for name, value in zip(("AS", "CPU", "FSIZE", "CORE", "NPROC"), sys.argv[2:7]):
+    resource.setrlimit(getattr(resource, "RLIMIT_" + name), (int(value), int(value)))
+os.execvp(sys.argv[7], sys.argv[7:])
+"""
 
-    return apply
+
+def _limited(command: Sequence[str], limits: Limits) -> list[str]:
+    """``command`` started under ``limits`` and killed when the judge dies (see _LIMITER)."""
+    mib = 1024 * 1024
+    values = (limits.memory_mb * mib, limits.cpu_seconds, limits.max_file_mb * mib, 0,
+              limits.max_processes)
+    return [sys.executable, "-I", "-S", "-c", _LIMITER, str(os.getpid()),
+            *(str(v) for v in values), *command]
