@@ -38,7 +38,7 @@ PROFILES = ("cpu", "gpu")
 
 @dataclass(frozen=True)
 class Limits:
-    """Resource limits for one submission's runner.
+    """Resource limits for one submission's grading: its runner, and the judge's own training.
 
     Attributes:
         memory_mb: address-space limit of the runner (TensorFlow needs ~2 GiB).
@@ -50,6 +50,12 @@ class Limits:
         max_file_mb: largest file the runner may write.
         tmpfs_mb: size of the runner's writable scratch space.
         output_chars: characters of output kept per notebook cell.
+        training_gmacs: the most multiply-adds (in units of 10^9) the judge's own training
+            of one declared model may take, estimated from its verified layers before it
+            starts (``autograder.judge.trusted_training``); a larger model is the
+            student's failed check, not hours of the grading machine.
+        training_memory_mb: the most memory that estimate may give for that training
+            (weights with their gradients and optimizer slots, one batch's activations).
     """
 
     memory_mb: int = 4096
@@ -61,6 +67,8 @@ class Limits:
     max_file_mb: int = 64
     tmpfs_mb: int = 256
     output_chars: int = 20_000
+    training_gmacs: int = 5_000
+    training_memory_mb: int = 1024
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():

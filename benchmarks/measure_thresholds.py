@@ -27,7 +27,7 @@ import nbformat
 import numpy as np
 
 import course_datasets
-from autograder.config import AssignmentProfile
+from autograder.config import AssignmentProfile, Limits
 from autograder.judge.client import RunnerClient
 from autograder.judge.layer_tables import verify_model
 from autograder.judge.plugin import _code_cells
@@ -43,18 +43,18 @@ def _fashion_mnist(settings: AssignmentProfile) -> Any:
 
 
 def _accuracy(client: RunnerClient, builder: str, recipe: dict[str, Any], data: Any,
-              kwargs: dict[str, Any] | None = None) -> float:
+              limits: Limits, kwargs: dict[str, Any] | None = None) -> float:
     """As grading measures it: the builder's layers verified, then trained by the judge."""
     size = int(recipe.get("resize", 28))
     model = verify_model(client, builder, (size, size, 1), np.random.default_rng(0),
                          kwargs=kwargs)
-    return held_out_accuracy(model, recipe, data, f"{builder}()")
+    return held_out_accuracy(model, recipe, data, f"{builder}()", limits=limits)
 
 
 def measure_dropout(client: RunnerClient, settings: AssignmentProfile, seed: int,
                     data: Any) -> Metrics:
     recipe = {k: settings.recipe[k] for k in _IMAGE_KEYS} | {"seed": seed}
-    return {"test_accuracy": _accuracy(client, "build_net", recipe, data)}
+    return {"test_accuracy": _accuracy(client, "build_net", recipe, data, settings.limits)}
 
 
 def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed: int,
@@ -80,7 +80,8 @@ def measure_weight_decay(client: RunnerClient, settings: AssignmentProfile, seed
         model = verify_model(client, "build_concise", (data.x_train.shape[1],),
                              np.random.default_rng(0), kwargs={"wd": wd})
         trained = fit_predict(model, fit, data.x_train.astype("float32"),
-                              data.y_train.astype("float32"), data.x_test.astype("float32"))
+                              data.y_train.astype("float32"), data.x_test.astype("float32"),
+                              limits=settings.limits)
         metrics[f"concise_test_mse(wd={wd:g})"] = float(
             np.mean((trained.outputs - data.y_test) ** 2))
         metrics[f"concise_weight_norm(wd={wd:g})"] = float(np.linalg.norm(trained.weights[0]))
@@ -112,7 +113,8 @@ def measure_perceptron(client: RunnerClient, settings: AssignmentProfile, seed: 
     fit = {"seed": seed, "optimizer": "sgd", "learning_rate": recipe["learning_rate"],
            "epochs": recipe["epochs"], "batch_size": recipe["batch_size"]}
     return {"scratch_test_accuracy": scratch,
-            "concise_test_accuracy": _accuracy(client, "build_concise_mlp", fit, data),
+            "concise_test_accuracy": _accuracy(client, "build_concise_mlp", fit, data,
+                                               settings.limits),
             "overfit_train_accuracy": float(np.mean(
                 np.argmax(overfit["outputs"], axis=1) == y_train[:64]))}
 
@@ -147,7 +149,7 @@ def _house_score(client: RunnerClient, settings: AssignmentProfile, model: str, 
                             np.random.default_rng(0))
     outputs = fit_predict(verified, recipe, x_train,
                           (np.log(prices) if log_target else prices).astype("float32"),
-                          x_test).outputs
+                          x_test, limits=settings.limits).outputs
     score: float = _house_reference().log_rmse(
         test_prices, np.exp(np.minimum(outputs, 50.0)) if log_target else outputs)
     return score
@@ -188,7 +190,8 @@ def measure_cnn(client: RunnerClient, settings: AssignmentProfile, seed: int,
         recipe = dict(settings.recipe[network])
         builder, kwargs = recipe.pop("builder", network), recipe.pop("kwargs", {})
         recipe |= {"seed": seed, "scale": 1 / 255, "channel_axis": True}
-        metrics[f"{network}_test_accuracy"] = _accuracy(client, builder, recipe, data, kwargs)
+        metrics[f"{network}_test_accuracy"] = _accuracy(client, builder, recipe, data,
+                                                        settings.limits, kwargs)
     return metrics
 
 

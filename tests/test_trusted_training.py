@@ -7,8 +7,11 @@ import numpy as np
 import pytest
 from test_verifier import LENET, row, traced
 
+from autograder.config import Limits
 from autograder.judge import trusted_training, verifier
 from autograder.judge.layer_tables import VerifiedModel
+
+LIMITS = Limits()
 
 
 def verified(rows, input_shape) -> VerifiedModel:
@@ -70,7 +73,7 @@ def test_a_setting_it_cannot_train_is_named(layer, why):
     with pytest.raises(AssertionError, match="không huấn luyện được mô hình đã khai báo"):
         trusted_training.fit_predict(model, {"seed": 1, "optimizer": "sgd",
                                              "learning_rate": 0.1, "epochs": 1,
-                                             "batch_size": 2}, *data, data[0])
+                                             "batch_size": 2}, *data, data[0], limits=LIMITS)
 
 
 def _blobs(seed: int, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -87,26 +90,28 @@ def test_it_trains_from_the_recipes_seed_and_scores_held_out_labels():
     recipe = {"seed": 3, "optimizer": "adam", "learning_rate": 0.01, "epochs": 5,
               "batch_size": 16}
     (x_train, y_train), (x_test, y_test) = _blobs(1, 256), _blobs(2, 128)
-    first = trusted_training.fit_predict(model, recipe, x_train, y_train, x_test)
-    again = trusted_training.fit_predict(model, recipe, x_train, y_train, x_test)
+    first = trusted_training.fit_predict(model, recipe, x_train, y_train, x_test, limits=LIMITS)
+    again = trusted_training.fit_predict(model, recipe, x_train, y_train, x_test, limits=LIMITS)
     np.testing.assert_array_equal(first.outputs, again.outputs)
     assert len(first.loss_history) == 5
     assert first.loss_history[-1] < first.loss_history[0]
     accuracy = trusted_training.held_out_accuracy(
-        model, recipe, ((x_train, y_train), (x_test, y_test)), "net()", classes=2)
+        model, recipe, ((x_train, y_train), (x_test, y_test)), "net()", limits=LIMITS, classes=2)
     assert accuracy > 0.95
 
 
 def test_a_model_without_one_logit_per_class_fails_before_any_training():
     model = verified([row("Flatten"), row("Dense", units=5)], (28, 28, 1))
     with pytest.raises(AssertionError, match="phải cho 10 logit cho mỗi ảnh.*\\(5,\\)"):
-        trusted_training.held_out_accuracy(model, {"seed": 1}, (([], []), ([], [])), "lenet()")
+        trusted_training.held_out_accuracy(model, {"seed": 1}, (([], []), ([], [])), "lenet()",
+                                           limits=LIMITS)
 
 
 def test_a_recipe_key_it_does_not_know_is_a_grader_mistake():
     model = verified([row("Flatten"), row("Dense", units=10)], (4,))
     with pytest.raises(ValueError, match="unknown recipe keys \\['epoch'\\]"):
-        trusted_training.fit_predict(model, {"seed": 1, "epoch": 3}, *([np.zeros((1, 4))] * 3))
+        trusted_training.fit_predict(model, {"seed": 1, "epoch": 3}, *([np.zeros((1, 4))] * 3),
+                                     limits=LIMITS)
 
 
 @pytest.mark.slow
@@ -136,6 +141,13 @@ def test_a_declared_weight_penalty_is_trained_with_as_keras_wires_it():
                              "config": {"l2": -1.0}}}, "kernel_regularizer.l2 = -1.0"),
     ({"activity_regularizer": {"module": "keras.regularizers", "class_name": "L2",
                                "config": {"l2": 1.0}}}, "activity_regularizer"),
+    ({"kernel_regularizer": {"module": "keras.regularizers", "class_name": "L2",
+                             "config": {"l2": 10**400}}}, "kernel_regularizer.l2 = 1000"),
+    ({"kernel_constraint": {"module": "keras.constraints", "class_name": "NonNeg",
+                            "config": {}}}, "kernel_constraint"),
+    ({"trainable": False}, "trainable = False"),
+    ({"dtype": {"module": "keras", "class_name": "DTypePolicy",
+                "config": {"name": "mixed_float16"}}}, "float32"),
 ])
 def test_a_penalty_it_does_not_rebuild_is_named(penalty, why):
     model = verified([row("Dense", units=1, **penalty)], (4,))
@@ -152,7 +164,62 @@ def test_images_are_resized_batch_by_batch_to_the_size_the_model_was_verified_at
               "scale": 1 / 255, "channel_axis": True, "resize": 8}
     trained = trusted_training.fit_predict(
         model, recipe, rng.integers(0, 256, (6, 4, 4), dtype=np.uint8),
-        np.arange(6, dtype="int32"), rng.integers(0, 256, (3, 4, 4), dtype=np.uint8))
+        np.arange(6, dtype="int32"), rng.integers(0, 256, (3, 4, 4), dtype=np.uint8),
+        limits=LIMITS)
     assert trained.outputs.shape == (3, 10)
     assert trained.weights[0].shape == (8 * 8, 10)
     assert len(trained.loss_history) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("setting", "why"), [
+    ({"gamma_regularizer": {"module": "keras.regularizers", "class_name": "L2",
+                            "config": {"l2": 1.0}}}, "gamma_regularizer"),
+    ({"beta_constraint": {"module": "keras.constraints", "class_name": "NonNeg",
+                          "config": {}}}, "beta_constraint"),
+])
+def test_a_batch_norm_setting_that_trains_otherwise_is_named(setting, why):
+    model = verified([row("BatchNormalization", epsilon=1e-3, **setting)], (4,))
+    with pytest.raises(verifier.Unverifiable, match=why):
+        trusted_training.build(model)
+
+
+def test_the_training_cost_is_estimated_from_the_verified_shapes():
+    """LeNet at 28 px: the kernels' sizes times their output positions, plus one operation
+    per input value of every layer; a training step costs three forward passes."""
+    model = verified(LENET, (28, 28, 1))
+    kernels = (5 * 5 * 1 * 6 * 28 * 28 + 5 * 5 * 6 * 16 * 10 * 10
+               + 400 * 120 + 120 * 84 + 84 * 10)
+    inputs = (28 * 28 + 28 * 28 * 6 + 14 * 14 * 6 + 10 * 10 * 16 + 5 * 5 * 16 + 400 + 120
+              + 84)
+    recipe = {"epochs": 2, "batch_size": 8}
+    cost = trusted_training.training_cost(model, recipe, n_train=100, n_test=10)
+    assert cost.gmacs * 1e9 == pytest.approx((kernels + inputs) * (3 * 100 * 2 + 10))
+    outputs = (28 * 28 * 6 + 14 * 14 * 6 + 10 * 10 * 16 + 5 * 5 * 16 + 400 + 120 + 84 + 10)
+    expected_bytes = 4 * (4 * model.params + outputs * max(2 * 8, 10))
+    assert cost.memory_mb * 2**20 == pytest.approx(expected_bytes)
+
+
+@pytest.mark.parametrize(("limits", "why"), [
+    (Limits(training_gmacs=1), "quá lớn để trình chấm huấn luyện: khoảng 3 tỉ"),
+    (Limits(training_memory_mb=1), "cần khoảng 19 MiB bộ nhớ"),
+])
+def test_a_model_too_costly_to_train_is_the_students_failed_check_before_any_training(
+        limits, why):
+    """Refused from the estimate alone: no Keras, no training, no machine-hours."""
+    model = verified([row("Flatten"), row("Dense", units=1000), row("Dense", units=10)],
+                     (28, 28, 1))
+    recipe = {"seed": 1, "optimizer": "sgd", "learning_rate": 0.1, "epochs": 1,
+              "batch_size": 512}
+    x = np.zeros((1200, 28, 28, 1), "float32")
+    with pytest.raises(AssertionError, match=why):
+        trusted_training.fit_predict(model, recipe, x, np.zeros(1200, "int32"), x[:10],
+                                     limits=limits)
+
+
+def test_an_optimizer_or_loss_it_does_not_know_is_a_grader_mistake():
+    model = verified([row("Flatten"), row("Dense", units=10)], (4,))
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        trusted_training.fit_predict(model, {"seed": 1, "optimizer": "rmsprop", "epochs": 1,
+                                             "batch_size": 1}, *([np.zeros((1, 4))] * 3),
+                                     limits=LIMITS)

@@ -183,3 +183,16 @@ def test_a_functional_graph_that_is_not_a_chain_does_not_match_its_table():
     model.set_weights(weights)
     assert not np.allclose(verifier.run(derived, weights, x), np.asarray(model(x)),
                            rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize(("rows", "why"), [
+    ([row("BatchNorm", own=True, epsilon=10**400)], "epsilon"),
+    ([row("BatchNorm", own=True, epsilon=float("nan"))], "epsilon"),
+    ([row("Conv2D", filters=2, kernel_size=[3, 3], padding=np.array(["same", "valid"]))],
+     "padding"),
+])
+def test_a_value_no_float_or_choice_can_hold_is_named_not_a_crash(rows, why):
+    """Numbers too large for a float and arrays where a choice is read are the table's
+    fault (Unverifiable), never an OverflowError or an ambiguous truth value."""
+    with pytest.raises(Unverifiable, match=why):
+        traced(rows, (6, 6, 2))

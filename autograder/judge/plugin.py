@@ -117,7 +117,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "check(cell, points): a hidden check worth `points` for notebook cell `cell`"
     )
     if config.getoption("--notebook"):
-        bound_own_memory()
+        if config.getoption("--profile") == "gpu":
+            # CUDA reserves far more address space than it uses, so the judge's own training
+            # on a GPU cannot run under JUDGE_MEMORY_MB (not measured here: no GPU was lent);
+            # the gpu judge relies on the protocol's payload cap and on training_memory_mb.
+            os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+        else:
+            bound_own_memory()
         config.pluginmanager.register(JudgeSession(config), "course-judge-session")
 
 

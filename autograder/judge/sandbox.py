@@ -208,6 +208,8 @@ def _environment(home: Path) -> dict[str, str]:
         # The sandbox refuses file locks (lock_filter); HDF5 is told not to try.
         "HDF5_USE_FILE_LOCKING": "FALSE",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        # On a GPU, take device memory as needed rather than all of it at the first op.
+        "TF_FORCE_GPU_ALLOW_GROWTH": "true",
         "KERAS_HOME": str(home / ".keras"),
         "COURSE_GRADING": "1",
     }

@@ -25,7 +25,19 @@ What the rebuild takes from the declared table and what it does not:
   ``L2``, ``L1L2``): the table's word, rebuilt as declared; 04's penalty itself
   is proven by its own check on one SGD step of the student's model;
 * initial weights: Keras' defaults (Glorot uniform, zero biases), from the
-  recipe's seed; any initializer the student declared is ignored.
+  recipe's seed; any initializer the student declared is ignored;
+* settings that change training but not inference (weight constraints, batch
+  norm's ``gamma``/``beta`` penalties, a frozen layer, another dtype policy):
+  refused unless they have their default value, so that nothing the student
+  declared is silently trained otherwise.
+
+Before it starts, the training's cost is estimated from the verified layers
+(multiply-adds over the recipe's epochs, memory for weights, gradients,
+optimizer slots and one batch's activations) and refused above the profile's
+``Limits.training_gmacs`` and ``training_memory_mb``: a declared model that
+would keep the grading machine busy for hours, or exhaust its memory, is the
+student's failed check. The judge trains in its own process; a model within
+those limits that still exhausts the machine is a grading fault.
 
 Keras is imported on first use (about 4 s); :func:`prewarm` starts that import
 in a background thread so it overlaps with the runner's start.
@@ -34,6 +46,7 @@ in a background thread so it overlaps with the runner's start.
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,13 +54,19 @@ from typing import Any
 
 import numpy as np
 
+from autograder.config import Limits
 from autograder.judge import verifier
 from autograder.judge.layer_tables import VerifiedModel
 
-__all__ = ["Trained", "build", "fit_predict", "held_out_accuracy", "prewarm"]
+__all__ = ["Cost", "Trained", "build", "fit_predict", "held_out_accuracy", "prewarm",
+           "training_cost"]
 
 _RECIPE_KEYS = frozenset({"seed", "optimizer", "learning_rate", "loss", "epochs", "batch_size",
                           "scale", "channel_axis", "resize"})
+_OPTIMIZERS = ("sgd", "adam")
+_LOSSES = ("sparse_ce_logits", "mse")
+#: The batch size of the judge's predictions (``resize``: the smaller pipeline batches).
+_PREDICT_BATCH, _RESIZED_PREDICT_BATCH = 1024, 256
 _prewarmed: threading.Thread | None = None
 
 
@@ -101,19 +120,42 @@ def _penalty(where: str, config: Mapping[str, Any], key: str) -> Any:
             f"{where}: {key} phải là None hoặc keras.regularizers.L1/L2/L1L2, nhận {value!r}")
     amounts = {}
     for setting in _PENALTIES[name]:
-        amount = settings.get(setting, 0.0)
-        if (not isinstance(amount, int | float) or isinstance(amount, bool)
-                or not 0 <= amount < float("inf")):
-            raise verifier.Unverifiable(f"{where}: {key}.{setting} = {amount!r} không hợp lệ")
-        amounts[setting] = float(amount)
+        raw = settings.get(setting, 0.0)
+        amount = verifier.finite_number(raw)
+        if amount is None or amount < 0:
+            raise verifier.Unverifiable(f"{where}: {key}.{setting} = {raw!r} không hợp lệ"[:300])
+        amounts[setting] = amount
     return getattr(keras.regularizers, name)(**amounts)
 
 
 def _penalties(where: str, config: Mapping[str, Any]) -> dict[str, Any]:
-    if config.get("activity_regularizer") is not None:
-        raise verifier.Unverifiable(
-            f"{where}: activity_regularizer không được hỗ trợ khi huấn luyện")
     return {key: _penalty(where, config, key) for key in ("kernel_regularizer", "bias_regularizer")}
+
+
+#: Settings the rebuild does not carry, that change training (not inference): each must be
+#: absent or None.
+_UNTRAINED_SETTINGS = ("activity_regularizer", "kernel_constraint", "bias_constraint",
+                       "beta_regularizer", "gamma_regularizer", "beta_constraint",
+                       "gamma_constraint")
+
+
+def _refuse_untrained_settings(where: str, config: Mapping[str, Any]) -> None:
+    """Refuse a declared setting that would train differently from the rebuild."""
+    for key in _UNTRAINED_SETTINGS:
+        if config.get(key) is not None:
+            raise verifier.Unverifiable(
+                f"{where}: {key} = {config[key]!r} không được hỗ trợ khi huấn luyện "
+                f"(hãy bỏ thiết lập này)"[:300])
+    if config.get("trainable", True) is not True:
+        raise verifier.Unverifiable(
+            f"{where}: trainable = {config.get('trainable')!r}: trình chấm chỉ huấn luyện "
+            "các tầng được huấn luyện (trainable=True)")
+    dtype = config.get("dtype")
+    settings = dtype.get("config") if isinstance(dtype, dict) else None
+    name = settings.get("name") if isinstance(settings, dict) else dtype
+    if dtype is not None and name != "float32":
+        raise verifier.Unverifiable(
+            f"{where}: dtype = {dtype!r}: trình chấm chỉ huấn luyện với float32"[:300])
 
 
 def _keras_layers(item: verifier.Traced, where: str) -> list[Any]:  # noqa: PLR0911
@@ -122,6 +164,7 @@ def _keras_layers(item: verifier.Traced, where: str) -> list[Any]:  # noqa: PLR0
 
     layer, c = item.layer, item.layer.config
     kind = layer.kind
+    _refuse_untrained_settings(where, c)
     if kind == "Sequential" and not layer.own:
         return [built for index, child in enumerate(item.children)
                 for built in _keras_layers(child, f"{where}, tầng con thứ {index + 1}")]
@@ -149,6 +192,7 @@ def _keras_layers(item: verifier.Traced, where: str) -> list[Any]:  # noqa: PLR0
         return [keras.layers.Conv2D(int(c["filters"]), kernel,
                                     strides=verifier.read_pair(where, c, "strides", 1),
                                     padding=c.get("padding", "valid"),
+                                    data_format="channels_last",
                                     activation=c.get("activation"), use_bias=use_bias,
                                     **_penalties(where, c))]
     if kind in ("MaxPooling2D", "AveragePooling2D"):
@@ -156,12 +200,13 @@ def _keras_layers(item: verifier.Traced, where: str) -> list[Any]:  # noqa: PLR0
         strides = (verifier.read_pair(where, c, "strides") if c.get("strides") is not None
                    else pool)
         cls = getattr(keras.layers, kind)
-        return [cls(pool, strides=strides, padding=c.get("padding", "valid"))]
+        return [cls(pool, strides=strides, padding=c.get("padding", "valid"),
+                    data_format="channels_last")]
     simple: dict[str, Callable[[], Any]] = {
-        "Flatten": keras.layers.Flatten,
+        "Flatten": lambda: keras.layers.Flatten(data_format="channels_last"),
         "Reshape": lambda: keras.layers.Reshape(item.output_shape),
         "GlobalAveragePooling2D": lambda: keras.layers.GlobalAveragePooling2D(
-            keepdims=c.get("keepdims") is True),
+            data_format="channels_last", keepdims=c.get("keepdims") is True),
         "Activation": lambda: keras.layers.Activation(c.get("activation") or "linear"),
         "ReLU": keras.layers.ReLU,
     }
@@ -174,15 +219,73 @@ def build(model: VerifiedModel) -> Any:
     """A fresh ``keras.Sequential`` computing ``model``'s verified layers (Keras' initial weights).
 
     Raises:
-        Unverifiable: a setting the training rebuild does not support (a rate out of range).
+        Unverifiable: a setting the training rebuild does not support (a rate out of range),
+            or one Keras itself refuses to build with.
     """
     import keras
 
     if not model.layers:
         raise verifier.Unverifiable("mô hình không có tầng nào")
-    layers = [built for index, item in enumerate(model.layers)
-              for built in _keras_layers(item, verifier.position(index, item.layer))]
-    return keras.Sequential([keras.Input(model.layers[0].input_shape), *layers])
+    try:
+        layers = [built for index, item in enumerate(model.layers)
+                  for built in _keras_layers(item, verifier.position(index, item.layer))]
+        return keras.Sequential([keras.Input(model.layers[0].input_shape, dtype="float32"),
+                                 *layers])
+    except verifier.Unverifiable:
+        raise
+    except (ValueError, TypeError, OverflowError) as exc:  # Keras refused a declared setting
+        raise verifier.Unverifiable(f"Keras không dựng được các tầng đã khai báo: {exc}"[:500]) \
+            from None
+
+
+def _leaves(items: Sequence[verifier.Traced]) -> list[verifier.Traced]:
+    return [leaf for item in items
+            for leaf in (_leaves(item.children) if item.children else [item])]
+
+
+@dataclass(frozen=True)
+class Cost:
+    """The estimated cost of one training: multiply-adds (in units of 10^9) and memory (MiB)."""
+
+    gmacs: float
+    memory_mb: float
+
+
+def training_cost(model: VerifiedModel, recipe: Mapping[str, Any], n_train: int,
+                  n_test: int) -> Cost:
+    """What training ``model`` with ``recipe`` on ``n_train`` examples and predicting ``n_test``
+    will cost, from the verified shapes alone (no Keras).
+
+    Per example, the forward pass of a layer with a kernel takes its kernel's size times its
+    output positions (every position but the last axis), and every layer one operation per
+    input value; a training step takes three forward passes' worth (forward, the gradients
+    of inputs and of weights). Memory: four float32 copies of the weights (weights,
+    gradients, two optimizer slots) and the float32 outputs of every layer for the larger of
+    a training batch (kept with their gradients: twice) and a prediction batch.
+    """
+    leaves = _leaves(model.layers)
+    forward = sum(
+        sum(math.prod(w.shape) for w in leaf.weights if w.role == "kernel")
+        * math.prod(leaf.output_shape[:-1]) + math.prod(leaf.input_shape)
+        for leaf in leaves)
+    macs = forward * (3 * n_train * int(recipe["epochs"]) + n_test)
+    activations = sum(math.prod(leaf.output_shape) for leaf in leaves)
+    predict_batch = _RESIZED_PREDICT_BATCH if recipe.get("resize") else _PREDICT_BATCH
+    batch_values = activations * max(2 * int(recipe["batch_size"]), min(predict_batch, n_test))
+    memory = 4 * (4 * model.params + batch_values)
+    return Cost(gmacs=macs / 1e9, memory_mb=memory / 2**20)
+
+
+def _within(cost: Cost, limits: Limits) -> None:
+    if cost.gmacs > limits.training_gmacs:
+        raise AssertionError(
+            f"Mô hình đã khai báo quá lớn để trình chấm huấn luyện: khoảng {cost.gmacs:,.0f} tỉ "
+            f"phép nhân-cộng, tối đa {limits.training_gmacs:,}. Hãy dùng đúng kiến trúc đề bài "
+            "yêu cầu.")
+    if cost.memory_mb > limits.training_memory_mb:
+        raise AssertionError(
+            f"Mô hình đã khai báo cần khoảng {cost.memory_mb:,.0f} MiB bộ nhớ để huấn luyện, "
+            f"tối đa {limits.training_memory_mb:,} MiB. Hãy dùng đúng kiến trúc đề bài yêu cầu.")
 
 
 def _prepared(images: np.ndarray, recipe: Mapping[str, Any], shape: Sequence[int]) -> np.ndarray:
@@ -215,19 +318,25 @@ def _resized_batches(images: np.ndarray, labels: np.ndarray | None, size: int,
 
 
 def fit_predict(model: VerifiedModel, recipe: Mapping[str, Any], x_train: np.ndarray,
-                y_train: np.ndarray, x_test: np.ndarray) -> Trained:
+                y_train: np.ndarray, x_test: np.ndarray, *, limits: Limits) -> Trained:
     """Train a rebuild of ``model`` with ``recipe`` in this process and predict ``x_test``.
 
     The recipe fixes seed, optimizer (``sgd``, ``adam``), learning rate, loss
     (``sparse_ce_logits``, the default, or ``mse``), epochs, batch size, input
     scaling, a channel axis to add, and (``resize``) the image size the book
-    trains a network at, as the profile states it. Raises ``ValueError`` for a
-    recipe this function does not know (a grader's mistake) and ``AssertionError``,
-    in Vietnamese, for an architecture it cannot train (the student's).
+    trains a network at, as the profile states it; ``limits`` (the profile's)
+    bound the training's estimated cost (:func:`training_cost`). Raises
+    ``ValueError`` for a recipe this function does not know (a grader's mistake)
+    and ``AssertionError``, in Vietnamese, for an architecture it cannot train or
+    that costs more than ``limits`` allow (the student's).
     """
     unknown = set(recipe) - _RECIPE_KEYS
     if unknown:
         raise ValueError(f"unknown recipe keys {sorted(unknown)}; known: {sorted(_RECIPE_KEYS)}")
+    if recipe["optimizer"] not in _OPTIMIZERS or recipe.get("loss", _LOSSES[0]) not in _LOSSES:
+        raise ValueError(f"the recipe's optimizer must be one of {_OPTIMIZERS} and its loss one "
+                         f"of {_LOSSES}. Received: {recipe['optimizer']!r}, {recipe.get('loss')!r}")
+    _within(training_cost(model, recipe, len(x_train), len(x_test)), limits)
     import keras
 
     keras.utils.set_random_seed(int(recipe["seed"]))
@@ -251,22 +360,24 @@ def fit_predict(model: VerifiedModel, recipe: Mapping[str, Any], x_train: np.nda
         history = net.fit(_resized_batches(train, y_train, size, batch_size,
                                            shuffle_seed=int(recipe["seed"])),
                           epochs=int(recipe["epochs"]), shuffle=False, verbose=0)
-        outputs = net.predict(_resized_batches(test, None, size, 256), verbose=0)
+        outputs = net.predict(_resized_batches(test, None, size, _RESIZED_PREDICT_BATCH),
+                              verbose=0)
     else:
         history = net.fit(train, y_train, epochs=int(recipe["epochs"]), batch_size=batch_size,
                           shuffle=True, verbose=0)
-        outputs = net.predict(test, batch_size=1024, verbose=0)
+        outputs = net.predict(test, batch_size=_PREDICT_BATCH, verbose=0)
     return Trained(np.asarray(outputs, dtype="float32"),
                    [float(v) for v in history.history.get("loss", [])],
                    [np.asarray(w) for w in net.get_weights()])
 
 
 def held_out_accuracy(model: VerifiedModel, recipe: Mapping[str, Any], data: Any,
-                      what: str, classes: int = 10) -> float:
+                      what: str, *, limits: Limits, classes: int = 10) -> float:
     """The accuracy on held-out labels of ``model``'s rebuild, trained here with ``recipe``.
 
     ``data`` is ``((x_train, y_train), (x_test, y_test))``; the labels are
-    integers. ``what`` names the model for the student (``lenet()``).
+    integers. ``what`` names the model for the student (``lenet()``); ``limits``
+    are the profile's (see :func:`fit_predict`).
 
     Raises:
         AssertionError: (Vietnamese) the model does not give ``classes`` logits
@@ -277,5 +388,6 @@ def held_out_accuracy(model: VerifiedModel, recipe: Mapping[str, Any], data: Any
         raise AssertionError(
             f"{what} phải cho {classes} logit cho mỗi ảnh, các tầng nó khai báo cho kích thước "
             f"{model.output_shape}.")
-    trained = fit_predict(model, recipe, x_train, np.asarray(y_train).astype("int32"), x_test)
+    trained = fit_predict(model, recipe, x_train, np.asarray(y_train).astype("int32"), x_test,
+                          limits=limits)
     return float(np.mean(np.argmax(trained.outputs, axis=1) == y_test))

@@ -52,7 +52,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = ["ACTIVATIONS", "MAX_VERIFIED_PARAMS", "Layer", "Traced", "Unverifiable", "Weight",
-           "draw_weights", "parse_table", "position", "read_epsilon", "read_pair", "run", "trace"]
+           "draw_weights", "finite_number", "parse_table", "position", "read_epsilon",
+           "read_pair", "run", "trace"]
 
 #: The largest model :func:`draw_weights` and :func:`run` accept (float32: 256 MiB of weights).
 MAX_VERIFIED_PARAMS = 64_000_000
@@ -110,7 +111,8 @@ ACTIVATIONS: dict[str | None, Callable[[np.ndarray], np.ndarray]] = {
     "relu6": lambda x: np.asarray(np.clip(x, 0.0, 6.0)),
     "hard_sigmoid": lambda x: np.asarray(np.clip(x + 3.0, 0.0, 6.0) / 6.0),
     "mish": lambda x: np.asarray(x * np.tanh(_softplus(x))),
-    "gelu": lambda x: np.asarray(0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)).astype(x.dtype))),
+    "gelu": lambda x: np.asarray(
+        0.5 * x * (1.0 + np.asarray(_erf(x / math.sqrt(2.0)), dtype=x.dtype))),
     "exponential": lambda x: np.asarray(np.exp(x)),
     "log_softmax": lambda x: np.asarray(
         (x - np.max(x, axis=-1, keepdims=True))
@@ -225,9 +227,13 @@ def _choice(where: str, config: Mapping[str, Any], key: str, allowed: Sequence[A
     value = config.get(key, default)
     if isinstance(value, list):
         value = tuple(value)
-    if value not in allowed:
+    try:
+        known = value in allowed
+    except (ValueError, TypeError):  # an array's comparison has no single truth value
+        known = False
+    if not known:
         raise Unverifiable(
-            f"{where}: {key} = {value!r}, trình kiểm tra chỉ dựng lại {list(allowed)}")
+            f"{where}: {key} = {value!r}, trình kiểm tra chỉ dựng lại {list(allowed)}"[:500])
     return value
 
 
@@ -250,9 +256,22 @@ def read_epsilon(where: str, layer: Layer) -> float:
     """A batch norm's epsilon: the config's, else the default (the course's 1e-5 for the
     student's BatchNorm, Keras' 1e-3 for its own)."""
     value = layer.config.get("epsilon", 1e-5 if layer.own else 1e-3)
-    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+    epsilon = finite_number(value)
+    if epsilon is None or epsilon < 0:
         raise Unverifiable(f"{where}: epsilon = {value!r} không phải số không âm")
-    return float(value)
+    return epsilon
+
+
+def finite_number(value: Any) -> float | None:
+    """``value`` as a finite float, or None when it is not a number (a bool is not) or is
+    too large for a float (an integer such as ``10**400``), infinite or NaN."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _window_out(size: int, window: int, stride: int, padding: str) -> int:

@@ -43,7 +43,8 @@ def test_concise_accuracy(runner, rng, profile, fashion_mnist):
               "learning_rate": profile.recipe["learning_rate"],
               "epochs": profile.recipe["epochs"], "batch_size": profile.recipe["batch_size"]}
     model = verify_model(runner, "build_concise_mlp", (28, 28, 1), rng)
-    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "build_concise_mlp()")
+    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "build_concise_mlp()",
+                                 limits=profile.limits)
     threshold = profile.thresholds["concise_test_accuracy"]
     assert accuracy >= threshold, (
         f"Sau khi trình chấm huấn luyện các tầng của build_concise_mlp() ({recipe['epochs']} "

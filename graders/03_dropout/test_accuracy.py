@@ -20,7 +20,8 @@ def test_trained_accuracy(runner, rng, profile, fashion_mnist):
               ("seed", "optimizer", "learning_rate", "epochs", "batch_size", "scale",
                "channel_axis")}
     model = verify_model(runner, "build_net", (28, 28, 1), rng, batch=3)
-    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "build_net()")
+    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "build_net()",
+                                 limits=profile.limits)
     threshold = profile.thresholds["test_accuracy"]
     assert accuracy >= threshold, (
         f"Sau khi trình chấm huấn luyện các tầng của build_net() ({recipe['epochs']} epoch), độ "

@@ -21,7 +21,8 @@ def _accuracy(runner, rng, profile, fashion_mnist, network):
     recipe |= {"seed": profile.recipe["seed"], "scale": 1 / 255, "channel_axis": True}
     size = recipe.get("resize", 28)
     model = verify_model(runner, builder, (size, size, 1), rng, kwargs=kwargs)
-    accuracy = held_out_accuracy(model, recipe, fashion_mnist, f"{builder}()")
+    accuracy = held_out_accuracy(model, recipe, fashion_mnist, f"{builder}()",
+                                 limits=profile.limits)
     limit = profile.thresholds[f"{network}_test_accuracy"]
     assert accuracy >= limit, (
         f"Sau khi trình chấm huấn luyện các tầng của {builder}() ({recipe['epochs']} epoch), độ "

@@ -122,7 +122,8 @@ def test_bn_lenet_accuracy(runner, rng, profile, fashion_mnist):
     recipe = dict(profile.recipe["bn_lenet"]) | {"seed": profile.recipe["seed"], "scale": 1 / 255,
                                                  "channel_axis": True}
     model = verify_model(runner, "bn_lenet", (28, 28, 1), rng)
-    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "bn_lenet()")
+    accuracy = held_out_accuracy(model, recipe, fashion_mnist, "bn_lenet()",
+                                 limits=profile.limits)
     limit = profile.thresholds["bn_lenet_test_accuracy"]
     assert accuracy >= limit, (
         f"Sau khi trình chấm huấn luyện các tầng của bn_lenet() ({recipe['epochs']} epoch), độ "
