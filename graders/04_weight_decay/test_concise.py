@@ -78,7 +78,7 @@ def test_concise_training(runner, rng, profile, regression):
         f"{model.output_shape}.")
     trained = fit_predict(model, recipe, regression.x_train.astype("float32"),
                           regression.y_train.astype("float32"),
-                          regression.x_test.astype("float32"))
+                          regression.x_test.astype("float32"), limits=profile.limits)
     mse = float(np.mean((trained.outputs - regression.y_test) ** 2))
     norm = float(np.linalg.norm(trained.weights[0]))
     limits = profile.thresholds

@@ -55,7 +55,8 @@ def _holdout_score(runner, rng, profile, features_of, holdout, model):
         f"get_{model}() phải cho một giá trị cho mỗi căn nhà, các tầng nó khai báo cho kích thước "
         f"{verified.output_shape}.")
     outputs = fit_predict(verified, recipe, x_train, target.astype("float32"),
-                          test_features.values.astype("float32")).outputs
+                          test_features.values.astype("float32"),
+                          limits=profile.limits).outputs
     predictions = np.exp(np.minimum(outputs, 50.0)) if profile.recipe[model]["log_target"] else outputs
     assert np.isfinite(predictions).all(), "Mô hình dự đoán ra NaN hoặc vô hạn sau khi huấn luyện."
     return log_rmse(held_out["SalePrice"], predictions)

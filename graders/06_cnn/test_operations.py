@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 import reference
 
+from autograder.judge.expect import expect_close
+
 
 def _values(runner, target, *args, what=None):
     return runner.array(runner.call(target, *args), what or target)
@@ -16,12 +18,10 @@ def test_corr2d_matches_cross_correlation(runner, rng):
     """corr2d cho đúng phép tương quan chéo 'valid' (như Conv2D một kênh), cả với hạt nhân không vuông."""
     for x_shape, k_shape in (((6, 7), (2, 3)), ((5, 5), (3, 3)), ((4, 9), (4, 1))):
         x, k = rng.normal(size=x_shape), rng.normal(size=k_shape)
-        got, want = _values(runner, "corr2d", x, k), reference.corr2d(x, k)
-        assert got.shape == want.shape, (
-            f"corr2d trên X {x_shape} và K {k_shape} phải cho kích thước {want.shape}, nhận được {got.shape}.")
-        assert np.allclose(got, want, rtol=1e-10, atol=1e-10), (
-            f"corr2d trên X {x_shape} và K {k_shape} cho giá trị sai: Y[i, j] = sum(X[i:i+kh, j:j+kw] * K) "
-            "(tương quan chéo, không lật hạt nhân).")
+        expect_close(_values(runner, "corr2d", x, k), reference.corr2d(x, k),
+                     f"corr2d trên X {x_shape} và K {k_shape}", rtol=1e-10, atol=1e-10,
+                     hint="Y[i, j] = sum(X[i:i+kh, j:j+kw] * K) (tương quan chéo, không lật "
+                          "hạt nhân).")
 
 
 @pytest.mark.check(cell="test_corr2d", points=1)
@@ -32,9 +32,9 @@ def test_corr2d_gradient(runner, rng):
     assert result["grad"] is not None, (
         "tf.GradientTape không lấy được đạo hàm của corr2d theo X: hãy tính bằng các phép toán "
         "TensorFlow (không chép sang NumPy hay gán vào một mảng có sẵn).")
-    grad = runner.array(result["grad"], "đạo hàm của corr2d")
-    assert np.allclose(grad, reference.corr2d_grad(x.shape, k, upstream), rtol=1e-9, atol=1e-9), (
-        "Đạo hàm của corr2d theo X sai.")
+    expect_close(runner.array(result["grad"], "đạo hàm của corr2d"),
+                 reference.corr2d_grad(x.shape, k, upstream), "Đạo hàm của corr2d theo X",
+                 rtol=1e-9, atol=1e-9)
 
 
 @pytest.mark.check(cell="test_conv_output_shape", points=1)
@@ -72,10 +72,9 @@ def test_multi_in_sums_over_channels(runner, rng):
     """corr2d_multi_in cộng tương quan chéo của từng kênh đầu vào (kênh ở trục cuối, NHWC)."""
     x, k = rng.normal(size=(6, 5, 3)), rng.normal(size=(2, 2, 3))
     want = sum(reference.corr2d(x[..., c], k[..., c]) for c in range(3))
-    got = _values(runner, "corr2d_multi_in", x, k)
-    assert got.shape == want.shape, f"corr2d_multi_in trên X (6, 5, 3), K (2, 2, 3) phải cho {want.shape}, nhận được {got.shape}."
-    assert np.allclose(got, want, rtol=1e-10, atol=1e-10), (
-        "corr2d_multi_in sai: kênh là trục cuối của X (cao, rộng, kênh) và của K (kh, kw, kênh).")
+    expect_close(_values(runner, "corr2d_multi_in", x, k), want,
+                 "corr2d_multi_in trên X (6, 5, 3), K (2, 2, 3)", rtol=1e-10, atol=1e-10,
+                 hint="Kênh là trục cuối của X (cao, rộng, kênh) và của K (kh, kw, kênh).")
 
 
 @pytest.mark.check(cell="test_multi_channel", points=2)
@@ -83,13 +82,9 @@ def test_multi_in_out_matches_conv2d(runner, rng):
     """corr2d_multi_in_out bằng Conv2D (không bias) với cùng hạt nhân (kh, kw, c_in, c_out)."""
     for x_shape, k_shape in (((7, 6, 3), (3, 2, 3, 4)), ((5, 5, 2), (1, 1, 2, 3))):
         x, k = rng.normal(size=x_shape), rng.normal(size=k_shape)
-        want = reference.conv2d(x, k)
-        got = _values(runner, "corr2d_multi_in_out", x, k)
-        assert got.shape == want.shape, (
-            f"corr2d_multi_in_out trên X {x_shape}, K {k_shape} phải cho {want.shape} (kênh ra ở trục cuối), "
-            f"nhận được {got.shape}.")
-        assert np.allclose(got, want, rtol=1e-10, atol=1e-10), (
-            f"corr2d_multi_in_out trên X {x_shape}, K {k_shape} khác Conv2D với cùng hạt nhân.")
+        expect_close(_values(runner, "corr2d_multi_in_out", x, k), reference.conv2d(x, k),
+                     f"corr2d_multi_in_out trên X {x_shape}, K {k_shape}", rtol=1e-10,
+                     atol=1e-10, hint="Cần bằng Conv2D với cùng hạt nhân, kênh ra ở trục cuối.")
 
 
 @pytest.mark.check(cell="test_pool2d", points=1)
@@ -97,10 +92,9 @@ def test_max_pooling(runner, rng):
     """pool2d(X, (p_h, p_w), 'max') bằng gộp cực đại bước 1."""
     x = rng.normal(size=(6, 7))
     for size in ((2, 2), (2, 3)):
-        got = _values(runner, "pool2d", x, list(size), "max")
-        want = reference.pool2d(x, size, "max")
-        assert got.shape == want.shape, f"pool2d(X (6, 7), {size}, 'max') phải cho kích thước {want.shape}, nhận được {got.shape}."
-        assert np.allclose(got, want, rtol=1e-12), f"pool2d(X (6, 7), {size}, 'max') sai: cần max của mỗi cửa sổ."
+        expect_close(_values(runner, "pool2d", x, list(size), "max"),
+                     reference.pool2d(x, size, "max"), f"pool2d(X (6, 7), {size}, 'max')",
+                     rtol=1e-12, hint="Cần max của mỗi cửa sổ.")
 
 
 @pytest.mark.check(cell="test_pool2d", points=1)
@@ -108,7 +102,6 @@ def test_average_pooling(runner, rng):
     """pool2d(X, (p_h, p_w), 'avg') bằng gộp trung bình bước 1."""
     x = rng.normal(size=(6, 7))
     for size in ((2, 2), (3, 2)):
-        got = _values(runner, "pool2d", x, list(size), "avg")
-        want = reference.pool2d(x, size, "avg")
-        assert got.shape == want.shape, f"pool2d(X (6, 7), {size}, 'avg') phải cho kích thước {want.shape}, nhận được {got.shape}."
-        assert np.allclose(got, want, rtol=1e-12), f"pool2d(X (6, 7), {size}, 'avg') sai: cần trung bình của mỗi cửa sổ."
+        expect_close(_values(runner, "pool2d", x, list(size), "avg"),
+                     reference.pool2d(x, size, "avg"), f"pool2d(X (6, 7), {size}, 'avg')",
+                     rtol=1e-12, hint="Cần trung bình của mỗi cửa sổ.")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import reference
 
+from autograder.judge.expect import expect_close
 from autograder.judge.layer_tables import verify_model
 from autograder.judge.trusted_training import held_out_accuracy
 
@@ -27,10 +28,11 @@ def test_batch_norm_formula(runner, rng):
     """batch_norm(X, gamma, beta, mean, var, eps) = gamma·(X − mean)/sqrt(var + eps) + beta, theo trục kênh cuối."""
     x = rng.normal(size=(4, 3, 3, 5))
     gamma, beta, mean, var = rng.normal(size=5), rng.normal(size=5), rng.normal(size=5), rng.uniform(0.5, 2, 5)
-    got = runner.array(runner.call("batch_norm", x, gamma, beta, mean, var, 1e-3), "batch_norm")
-    want = reference.normalize(x, gamma, beta, mean, var, eps=1e-3)
-    assert got.shape == x.shape, f"batch_norm phải giữ kích thước {x.shape}, nhận được {got.shape}."
-    assert np.allclose(got, want, rtol=1e-10, atol=1e-10), "batch_norm sai công thức."
+    expect_close(runner.array(runner.call("batch_norm", x, gamma, beta, mean, var, 1e-3),
+                              "batch_norm"),
+                 reference.normalize(x, gamma, beta, mean, var, eps=1e-3),
+                 f"batch_norm trên X {x.shape}", rtol=1e-10, atol=1e-10,
+                 hint="Cần gamma·(X − mean)/sqrt(var + eps) + beta.")
 
 
 @pytest.mark.check(cell=CELL, points=1)
@@ -103,11 +105,11 @@ def test_training_gradient(runner, rng):
     result = runner.probe("gradient", target="BatchNorm", x=x, upstream=upstream,
                           layer_kwargs=FLOAT64, kwargs={"training": True})
     assert result["grad"] is not None, "tf.GradientTape không lấy được đạo hàm của BatchNorm theo X."
-    grad = runner.array(result["grad"], "đạo hàm của BatchNorm")
-    want = reference.batch_norm_grad(x, 1.0, upstream)
-    assert np.allclose(grad, want, rtol=1e-6, atol=1e-9), (
-        "Đạo hàm của BatchNorm theo X sai: trung bình và phương sai của batch phụ thuộc X, "
-        "đừng chặn gradient qua chúng.")
+    expect_close(runner.array(result["grad"], "đạo hàm của BatchNorm"),
+                 reference.batch_norm_grad(x, 1.0, upstream), "Đạo hàm của BatchNorm theo X",
+                 rtol=1e-6, atol=1e-9,
+                 hint="Trung bình và phương sai của batch phụ thuộc X, đừng chặn gradient qua "
+                      "chúng.")
 
 
 @pytest.mark.check(cell="test_bn_lenet", points=2)
