@@ -43,3 +43,9 @@ def test_scalars_compare_without_a_position():
     with pytest.raises(AssertionError, match=r"^loss sai: nhận 2, cần 1 "):
         expect_close(np.float64(2.0), 1.0, "loss", rtol=1e-6)
     expect_close(1.0 + 1e-9, 1.0, "loss", rtol=1e-6)
+
+
+def test_the_hint_follows_a_shape_failure_too():
+    with pytest.raises(AssertionError, match=r"nhận được \(4, 3\)\. Kênh ra ở trục cuối\.$"):
+        expect_close(np.zeros((4, 3)), np.zeros((3, 4)), "Y", rtol=1e-6,
+                     hint="Kênh ra ở trục cuối.")

@@ -23,11 +23,13 @@ import numpy as np
 __all__ = ["expect_close", "expect_shape"]
 
 
-def expect_shape(actual: np.ndarray, expected: Sequence[int], what: str) -> None:
-    """``actual`` has shape ``expected`` (``what`` names it for the student)."""
+def expect_shape(actual: np.ndarray, expected: Sequence[int], what: str, *,
+                 hint: str = "") -> None:
+    """``actual`` has shape ``expected`` (``what`` names it for the student; ``hint`` follows)."""
     want = tuple(int(d) for d in expected)
     if tuple(np.shape(actual)) != want:
-        raise AssertionError(f"{what} phải có kích thước {want}, nhận được {np.shape(actual)}.")
+        raise AssertionError(
+            f"{what} phải có kích thước {want}, nhận được {np.shape(actual)}. {hint}".strip())
 
 
 def expect_close(actual: np.ndarray, expected: np.ndarray, what: str, *, rtol: float,
@@ -35,12 +37,12 @@ def expect_close(actual: np.ndarray, expected: np.ndarray, what: str, *, rtol: f
     """``actual`` has ``expected``'s shape and its values to ``|a - e| <= atol + rtol·|e|``
     (NumPy's ``allclose``; a NaN never matches).
 
-    The message names the element that misses its tolerance by the most, with both values,
-    then ``hint`` (what the student most likely got wrong).
+    The message names the shapes, or the element that misses its tolerance by the most with
+    both values, then ``hint`` (what the student most likely got wrong).
     """
     want = np.asarray(expected)
     got = np.asarray(actual)
-    expect_shape(got, want.shape, what)
+    expect_shape(got, want.shape, what, hint=hint)
     if np.allclose(got, want, rtol=rtol, atol=atol):
         return
     with np.errstate(invalid="ignore", over="ignore"):

@@ -85,6 +85,11 @@ def _softmax(x: np.ndarray) -> np.ndarray:
     return np.asarray(shifted / np.sum(shifted, axis=-1, keepdims=True))
 
 
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - np.max(x, axis=-1, keepdims=True)
+    return np.asarray(shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True)))
+
+
 def _softplus(x: np.ndarray) -> np.ndarray:
     return np.asarray(np.logaddexp(0.0, x))
 
@@ -114,10 +119,7 @@ ACTIVATIONS: dict[str | None, Callable[[np.ndarray], np.ndarray]] = {
     "gelu": lambda x: np.asarray(
         0.5 * x * (1.0 + np.asarray(_erf(x / math.sqrt(2.0)), dtype=x.dtype))),
     "exponential": lambda x: np.asarray(np.exp(x)),
-    "log_softmax": lambda x: np.asarray(
-        (x - np.max(x, axis=-1, keepdims=True))
-        - np.log(np.sum(np.exp(x - np.max(x, axis=-1, keepdims=True)), axis=-1,
-                        keepdims=True)))}
+    "log_softmax": _log_softmax}
 
 #: Keys that do not change an inference output once the weights are given.
 _IGNORED = frozenset({
