@@ -151,18 +151,19 @@ def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, 
     return Net([keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Dense(num_outputs)])
 '''
 
-#: 06: every `describe` answered with the book's own networks (copied from the reference
-#: solution), while the notebook's builders stay the release's stubs: a layer table, shapes
-#: and counts that are all right, and no model behind them.
-_BOOK_NETWORKS = "\n\n".join(
-    source for name, source in read_sections(_REPO / "solutions" / "06_cnn.py").items()
-    if name in ("lenet", "alexnet", "vgg_block", "vgg", "nin_block", "nin"))
-_FORGED_BOOK_TABLES = f'''
+def _forged_book_tables(assignment: str, sections: tuple[str, ...]) -> str:
+    """Every `describe` answered with the book's own networks (copied from the reference
+    solution's ``sections``), while the notebook's builders stay the release's stubs: a
+    layer table, shapes and counts that are all right, and no model behind them."""
+    book = "\n\n".join(source for name, source in read_sections(
+        _REPO / "solutions" / f"{assignment}.py").items() if name in sections)
+    return f'''
 import keras
+import tensorflow as tf
 import autograder.runner.probes as probes
 
-_BOOK = {{"keras": keras}}
-exec({_BOOK_NETWORKS!r}, _BOOK)
+_BOOK = {{"keras": keras, "tf": tf}}
+exec({book!r}, _BOOK)
 _honest_describe = probes.PROBES["describe"]
 
 def _forged_describe(ns, builder, input_shape, kwargs=None, batch_sizes=None):
@@ -170,6 +171,15 @@ def _forged_describe(ns, builder, input_shape, kwargs=None, batch_sizes=None):
 
 probes.PROBES["describe"] = _forged_describe
 '''
+
+
+#: 06: the book's LeNet, AlexNet, VGG and NiN; 07: its GoogLeNet, ResNet-18 and DenseNet
+#: (with the book's own Inception, Residual, DenseBlock and TransitionBlock).
+_FORGED_BOOK_TABLES_06 = _forged_book_tables(
+    "06_cnn", ("lenet", "alexnet", "vgg_block", "vgg", "nin_block", "nin"))
+_FORGED_BOOK_TABLES_07 = _forged_book_tables(
+    "07_modern_cnn", ("inception", "googlenet", "residual", "resnet", "dense_blocks",
+                      "densenet"))
 
 FORGERIES = (
     Forgery("pipe_takeover", "03_dropout", _PIPE_TAKEOVER),
@@ -191,5 +201,7 @@ FORGERIES = (
             section="dropout_layer", base="partly_wrong"),
     Forgery("private_keras_tree", "06_cnn", _PRIVATE_KERAS_TREE, section="corr2d",
             base="partly_wrong"),
-    Forgery("forged_book_tables", "06_cnn", _FORGED_BOOK_TABLES, fails_without_policy=True),
+    Forgery("forged_book_tables", "06_cnn", _FORGED_BOOK_TABLES_06, fails_without_policy=True),
+    Forgery("forged_book_tables", "07_modern_cnn", _FORGED_BOOK_TABLES_07,
+            fails_without_policy=True),
 )

@@ -11,13 +11,14 @@ policy that stopped it, not a bug of the forgery), and every check it cost says
 why in Vietnamese. Forgeries marked ``works_without_policy`` are also graded
 with the policy off, where they do raise the score: the attack is real. Those
 marked ``fails_without_policy`` are graded with the policy off too, and still
-win no check: there the checks' own evidence stops them (06's layer tables are
-rebuilt and run by the judge's verifier; 03's accuracy comes from the judge
-training the declared layers itself), not the policy.
+win no check: there the checks' own evidence stops them (06's and 07's layer
+tables are rebuilt and run by the judge's verifier, 07's with the book's own
+blocks; 03's accuracy comes from the judge training the declared layers
+itself), not the policy.
 
 What this suite does not show: that checks still resting on what the runner
-reports (07's ResNet, GoogLeNet and DenseNet tables, ancestry, the runner-side
-training left in 01, 04 and 05) are safe from a forgery the policy's rules miss. README, "Trust
+reports (ancestry, declared dropout rates, the runner-side training loops of
+01 and 04) are safe from a forgery the policy's rules miss. README, "Trust
 model", lists those.
 """
 

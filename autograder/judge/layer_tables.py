@@ -129,23 +129,22 @@ def verify_model(runner: RunnerClient, builder: str, input_shape: Sequence[int],
 def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[int],
                       input_shape: Sequence[int], expected: Sequence[LayerRow], params: int,
                       kwargs: dict[str, Any] | None = None, *,
-                      rng: np.random.Generator | None = None,
+                      rng: np.random.Generator,
                       verify_kwargs: dict[str, Any] | None = None,
                       ) -> VerifiedModel | dict[str, Any]:
     """Compare ``builder(**kwargs)`` with the table, on zeros of shape ``(batch, *input_shape)``
     for each batch size.
 
-    With ``rng``, the shapes and the parameter count compared are the
-    verifier's (derived from the declared layers), and :func:`verify_model`
-    runs the model with the judge's weights, on ``verify_kwargs`` where given
-    (a smaller instance of the same builder, for a model too large to send
-    weights for) and on ``kwargs`` otherwise. Without ``rng`` (a model with the
-    student's own blocks, which the verifier has no reference for), the
-    runner's observed shapes and count are compared, and are its word.
+    The runner's observed rows must match the table for each batch size, and
+    so must the verifier's: the shapes and the parameter count compared are
+    derived from the declared layers, and :func:`verify_model` runs the model
+    with the judge's weights (drawn from ``rng``), on ``verify_kwargs`` where
+    given (a smaller instance of the same builder, for a model too large to
+    send weights for) and on ``kwargs`` otherwise.
 
     Returns:
         For further checks: the :class:`VerifiedModel` where the model itself was
-        verified, else the ``describe`` result (layers with their configs).
+        verified, else (``verify_kwargs``) the ``describe`` result.
 
     Raises:
         AssertionError: naming the first layer whose class or output shape
@@ -159,18 +158,16 @@ def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[
         raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
     for batch, run in zip(batch_sizes, runs, strict=True):
         _compare(builder, batch, input_shape, expected, run)
-    count = info.get("params")
     result: VerifiedModel | dict[str, Any] = dict(info)
-    if rng is not None:
-        if verify_kwargs is None:
-            result = verify_model(runner, builder, input_shape, rng, kwargs, table=info)
-            layers = result.layers
-        else:
-            layers = trace_table(runner, builder, input_shape, kwargs, table=info)[1]
-            verify_model(runner, builder, input_shape, rng, verify_kwargs)
-        compare_rows(f"{builder}() (các tầng trình chấm dựng lại từ khai báo)",
-                     [(item.layer.kind, item.output_shape) for item in layers], expected)
-        count = sum(item.params for item in layers)
+    if verify_kwargs is None:
+        result = verify_model(runner, builder, input_shape, rng, kwargs, table=info)
+        layers = result.layers
+    else:
+        layers = trace_table(runner, builder, input_shape, kwargs, table=info)[1]
+        verify_model(runner, builder, input_shape, rng, verify_kwargs)
+    compare_rows(f"{builder}() (các tầng trình chấm dựng lại từ khai báo)",
+                 [(item.layer.kind, item.output_shape) for item in layers], expected)
+    count = sum(item.params for item in layers)
     if count != params:
         raise AssertionError(f"{builder}() có {count} tham số, cần {params:,}.")
     return result

@@ -131,8 +131,10 @@ _SHAPE = ListOf(OneOf((INT, NONE)))
 _ROW: dict[str, Schema] = {
     "class": STR, "ancestry": ListOf(STR), "output_shape": OneOf((_SHAPE, NONE)),
     "params": INT, "trainable_params": INT, "config": WIRE}
+#: A student's own layer lists its weights' names and shapes.
+_DECLARED = {"weights": ListOf(Record({"name": STR, "shape": ListOf(INT)}))}
 #: A row of a layer table; a nested ``Sequential`` lists its own rows (one level).
-_LAYER = Record(_ROW, {"children": ListOf(Record(_ROW))})
+_LAYER = Record(_ROW, {"children": ListOf(Record(_ROW, _DECLARED)), **_DECLARED})
 _RUN = Record({"layers": ListOf(_LAYER), "output_shape": _SHAPE})
 
 #: Probe name → the shape of its reply's ``result``.

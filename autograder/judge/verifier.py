@@ -33,7 +33,11 @@ inference:
 * ``BatchNorm`` (weights ``gamma``, ``beta``, ``moving_mean``,
   ``moving_variance`` over the last axis, in that order, as 07's notebook
   asks): ``gamma · (x − mean) / sqrt(var + ε) + beta`` with the layer's
-  ``epsilon`` (default 1e-5).
+  ``epsilon`` (default 1e-5);
+* 07's composite blocks (``Residual``, ``ResnetBlock``, ``Inception``,
+  ``ConvBlock``, ``DenseBlock``, ``TransitionBlock``): the book's block with
+  the block's own constructor arguments, its weights matched to the parts in
+  the order the table declares them (:mod:`autograder.judge.blocks`).
 
 Configuration keys that do not change an inference output given the weights
 (names, initializers, regularizers, constraints, dropout rates, momentum,
@@ -46,14 +50,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+if TYPE_CHECKING:
+    from autograder.judge.blocks import Plan
+
 __all__ = ["ACTIVATIONS", "MAX_VERIFIED_PARAMS", "Layer", "Traced", "Unverifiable", "Weight",
-           "draw_weights", "finite_number", "parse_table", "position", "read_epsilon",
-           "read_pair", "run", "trace"]
+           "check_keys", "draw_weights", "finite_number", "parse_table", "position",
+           "positive", "read_epsilon", "read_pair", "run", "run_layer", "trace", "trace_layer"]
 
 #: The largest model :func:`draw_weights` and :func:`run` accept (float32: 256 MiB of weights).
 MAX_VERIFIED_PARAMS = 64_000_000
@@ -139,6 +146,9 @@ class Layer:
     config: Mapping[str, Any]
     own: bool
     children: tuple[Layer, ...] = ()
+    weights: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    """A student's own layer's weights as the table declares them: (name, shape) in
+    ``get_weights`` order (what :mod:`autograder.judge.blocks` matches to its parts)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,8 @@ class Traced:
     output_shape: tuple[int, ...]
     weights: tuple[Weight, ...]
     children: tuple[Traced, ...] = ()
+    plan: Plan | None = None
+    """For a student's own composite block: the reference computation it must match."""
 
     @property
     def all_weights(self) -> list[Weight]:
@@ -197,8 +209,18 @@ def parse_table(rows: Any, depth: int = 0) -> list[Layer]:
             raise Unverifiable(f"dòng {index + 1} là một Sequential không kèm các tầng của nó "
                                "(trình kiểm tra chỉ đọc một mức Sequential lồng nhau)")
         layers.append(Layer(row["class"], config if isinstance(config, dict) else {}, own,
-                            children))
+                            children, _declared_weights(index, row.get("weights", []))))
     return layers
+
+
+def _declared_weights(index: int, value: Any) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    if not isinstance(value, list) or not all(
+            isinstance(w, dict) and isinstance(w.get("name"), str)
+            and isinstance(w.get("shape"), list)
+            and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0
+                    for d in w["shape"]) for w in value):
+        raise Unverifiable(f"dòng {index + 1}: danh sách trọng số không đọc được")
+    return tuple((w["name"], tuple(w["shape"])) for w in value)
 
 
 def position(index: int, layer: Layer) -> str:
@@ -206,7 +228,7 @@ def position(index: int, layer: Layer) -> str:
     return f"tầng thứ {index + 1} ({layer.kind})"
 
 
-def _keys(where: str, config: Mapping[str, Any], read: set[str]) -> None:
+def check_keys(where: str, config: Mapping[str, Any], read: set[str]) -> None:
     unknown = sorted(set(config) - read - _IGNORED)
     if unknown:
         raise Unverifiable(f"{where} có thiết lập {unknown} mà trình kiểm tra không dựng lại")
@@ -247,7 +269,7 @@ def _activation(where: str, config: Mapping[str, Any]) -> str | None:
     return value
 
 
-def _positive(where: str, config: Mapping[str, Any], key: str) -> int:
+def positive(where: str, config: Mapping[str, Any], key: str) -> int:
     value = config.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise Unverifiable(f"{where}: {key} = {value!r} không phải số nguyên dương")
@@ -285,6 +307,26 @@ def _window_out(size: int, window: int, stride: int, padding: str) -> int:
 # --- shapes and weights ------------------------------------------------------------------
 
 
+# autograder.judge.blocks builds its rules on this module's layers and imports it, so it
+# is imported where first needed, not at the top.
+def _is_block(kind: str) -> bool:
+    from autograder.judge import blocks
+
+    return kind in blocks.RULES
+
+
+def _trace_block(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:
+    from autograder.judge import blocks
+
+    return blocks.trace_block(where, layer, shape)
+
+
+def _run_block(item: Traced, values: list[np.ndarray], x: np.ndarray) -> np.ndarray:
+    from autograder.judge import blocks
+
+    return blocks.run_block(item, values, x)
+
+
 def trace(layers: Sequence[Layer], input_shape: Sequence[int]) -> list[Traced]:
     """Each layer's output shape and weights, derived from the table and the input shape.
 
@@ -295,13 +337,13 @@ def trace(layers: Sequence[Layer], input_shape: Sequence[int]) -> list[Traced]:
     shape = tuple(int(d) for d in input_shape)
     traced = []
     for index, layer in enumerate(layers):
-        item = _trace_one(position(index, layer), layer, shape)
+        item = trace_layer(position(index, layer), layer, shape)
         traced.append(item)
         shape = item.output_shape
     return traced
 
 
-def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # noqa: C901, PLR0912
+def trace_layer(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # noqa: C901, PLR0912
     c, kind = layer.config, layer.kind
     weights: tuple[Weight, ...] = ()
     children: tuple[Traced, ...] = ()
@@ -314,10 +356,12 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
             weights = tuple(Weight(role, channels) for role in
                             ("gamma", "beta", "moving_mean", "moving_variance"))
             out = shape
+        elif _is_block(kind):
+            return _trace_block(where, layer, shape)
         else:
             raise Unverifiable(f"{where} là lớp tự viết mà trình kiểm tra không có bản tham chiếu")
     elif kind == "InputLayer":
-        _keys(where, c, {"batch_shape", "sparse", "ragged", "optional"})
+        check_keys(where, c, {"batch_shape", "sparse", "ragged", "optional"})
         batch_shape = c.get("batch_shape")
         if (not isinstance(batch_shape, list | tuple) or len(batch_shape) != len(shape) + 1
                 or any(d is not None and d != s for d, s in zip(batch_shape[1:], shape,
@@ -330,15 +374,15 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         children = tuple(trace(layer.children, shape))
         out = children[-1].output_shape if children else shape
     elif kind == "Flatten":
-        _keys(where, c, {"data_format"})
+        check_keys(where, c, {"data_format"})
         _choice(where, c, "data_format", ("channels_last", None), None)
         out = (math.prod(shape),)
     elif kind == "Reshape":
-        _keys(where, c, {"target_shape"})
+        check_keys(where, c, {"target_shape"})
         out = _reshaped(where, c.get("target_shape"), shape)
     elif kind == "Dense":
-        _keys(where, c, {"units", "activation", "use_bias"})
-        units = _positive(where, c, "units")
+        check_keys(where, c, {"units", "activation", "use_bias"})
+        units = positive(where, c, "units")
         _activation(where, c)
         if not shape:
             raise Unverifiable(f"{where} nhận đầu vào vô hướng")
@@ -347,11 +391,11 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
             weights += (Weight("bias", (units,)),)
         out = (*shape[:-1], units)
     elif kind == "Conv2D":
-        _keys(where, c, {"filters", "kernel_size", "strides", "padding", "data_format",
+        check_keys(where, c, {"filters", "kernel_size", "strides", "padding", "data_format",
                          "dilation_rate", "groups", "activation", "use_bias"})
         if len(shape) != 3:
             raise Unverifiable(f"{where} cần đầu vào (cao, rộng, kênh), nhận {shape}")
-        filters = _positive(where, c, "filters")
+        filters = positive(where, c, "filters")
         kh, kw = read_pair(where, c, "kernel_size")
         sh, sw = read_pair(where, c, "strides", 1)
         padding = _choice(where, c, "padding", ("valid", "same"), "valid")
@@ -365,7 +409,7 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         out = (_window_out(shape[0], kh, sh, padding), _window_out(shape[1], kw, sw, padding),
                filters)
     elif kind in ("MaxPooling2D", "AveragePooling2D"):
-        _keys(where, c, {"pool_size", "strides", "padding", "data_format"})
+        check_keys(where, c, {"pool_size", "strides", "padding", "data_format"})
         if len(shape) != 3:
             raise Unverifiable(f"{where} cần đầu vào (cao, rộng, kênh), nhận {shape}")
         ph, pw = read_pair(where, c, "pool_size", 2)
@@ -376,26 +420,26 @@ def _trace_one(where: str, layer: Layer, shape: tuple[int, ...]) -> Traced:  # n
         out = (_window_out(shape[0], ph, sh, padding), _window_out(shape[1], pw, sw, padding),
                shape[2])
     elif kind == "GlobalAveragePooling2D":
-        _keys(where, c, {"data_format", "keepdims"})
+        check_keys(where, c, {"data_format", "keepdims"})
         _choice(where, c, "data_format", ("channels_last", None), None)
         if len(shape) != 3:
             raise Unverifiable(f"{where} cần đầu vào (cao, rộng, kênh), nhận {shape}")
         out = (1, 1, shape[2]) if c.get("keepdims") is True else (shape[2],)
     elif kind == "Activation":
-        _keys(where, c, {"activation"})
+        check_keys(where, c, {"activation"})
         _activation(where, c)
         out = shape
     elif kind == "ReLU":
-        _keys(where, c, {"max_value", "negative_slope", "threshold"})
+        check_keys(where, c, {"max_value", "negative_slope", "threshold"})
         _choice(where, c, "max_value", (None,), None)
         _choice(where, c, "negative_slope", (0, 0.0), 0.0)
         _choice(where, c, "threshold", (0, 0.0), 0.0)
         out = shape
     elif kind == "Dropout":
-        _keys(where, c, set())
+        check_keys(where, c, set())
         out = shape
     elif kind == "BatchNormalization":
-        _keys(where, c, {"axis", "epsilon", "center", "scale", "renorm"})
+        check_keys(where, c, {"axis", "epsilon", "center", "scale", "renorm"})
         _choice(where, c, "axis", (-1, len(shape), (-1,), (len(shape),)), -1)
         _choice(where, c, "renorm", (False,), False)
         read_epsilon(where, layer)
@@ -479,7 +523,7 @@ def run(traced: Sequence[Traced], weights: Sequence[np.ndarray], x: np.ndarray) 
             f"đầu vào có kích thước {out.shape[1:]}, bảng cần {traced[0].input_shape}")
     remaining = [np.asarray(w, dtype=np.float32) for w in weights]
     for item in traced:
-        out = _run_one(item, remaining, out)
+        out = run_layer(item, remaining, out)
     return out
 
 
@@ -489,11 +533,13 @@ def _take(remaining: list[np.ndarray], count: int) -> list[np.ndarray]:
     return taken
 
 
-def _run_one(item: Traced, remaining: list[np.ndarray], x: np.ndarray) -> np.ndarray:  # noqa: PLR0911
+def run_layer(item: Traced, remaining: list[np.ndarray], x: np.ndarray) -> np.ndarray:  # noqa: PLR0911
     layer, c = item.layer, item.layer.config
+    if item.plan is not None:
+        return _run_block(item, _take(remaining, len(item.weights)), x)
     if layer.kind == "Sequential" and not layer.own:
         for child in item.children:
-            x = _run_one(child, remaining, x)
+            x = run_layer(child, remaining, x)
         return x
     weights = _take(remaining, len(item.weights))
     named = {spec.role: value for spec, value in zip(item.weights, weights, strict=True)}
@@ -546,3 +592,4 @@ def _windows(x: np.ndarray, window: tuple[int, int], strides: tuple[int, int], p
         x = np.pad(x, ((0, 0), pads[0], pads[1], (0, 0)), constant_values=fill)
     views = sliding_window_view(x, window, axis=(1, 2))
     return np.asarray(views[:, ::strides[0], ::strides[1]])
+

@@ -424,7 +424,8 @@ def _layer_summary(layer: Any, output_shape: list[Any] | None,
                    nested: bool = True) -> dict[str, Any]:
     """One row of a layer table; a ``keras.Sequential`` inside the model also lists its own
     layers as ``children`` (one level), since their configs do not survive :func:`to_wire`'s
-    depth cap inside the parent's config."""
+    depth cap inside the parent's config; a layer not defined by Keras (the student's)
+    lists its ``weights`` (name and shape)."""
     import keras
 
     trainable = sum(int(np.prod(w.shape)) for w in layer.trainable_weights)
@@ -435,6 +436,12 @@ def _layer_summary(layer: Any, output_shape: list[Any] | None,
     summary = {"class": type(layer).__name__, "ancestry": _ancestry(layer),
                "output_shape": output_shape, "params": int(layer.count_params()),
                "trainable_params": trainable, "config": config}
+    if not type(layer).__module__.startswith("keras"):
+        # A student's own layer: its weights in get_weights order, which the judge's
+        # verifier matches to the parts of the block's reference (judge/blocks.py).
+        summary["weights"] = [{"name": str(getattr(v, "name", ""))[:200],
+                               "shape": [int(d) for d in v.shape]}
+                              for v in list(layer.weights)[:_MAX_ITEMS]]
     if nested and isinstance(layer, keras.Sequential):
         if isinstance(config, dict):
             config.pop("layers", None)

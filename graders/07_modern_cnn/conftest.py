@@ -14,24 +14,19 @@ def fashion_mnist(judge):
     return course_datasets.fashion_mnist.load_data(variant=judge.profile.recipe["data"])
 
 
-#: Networks the judge's verifier rebuilds (Keras layers and the student's BatchNorm, with the
-#: reference semantics). ResNet, GoogLeNet and DenseNet are made of the student's own blocks
-#: (Residual, Inception, DenseBlock, TransitionBlock), which it has no reference for yet:
-#: their tables and counts are still the runner's word (README, "Limits that remain").
-VERIFIED = {"bn_lenet"}
-
-
 @pytest.fixture
 def layer_table(runner, rng):
     """`layer_table(builder, kwargs)`: one model from the student's `builder`, checked layer
-    by layer against the book's table (reference.NETWORKS) for batch sizes 1 and 3; for the
-    networks in VERIFIED, with the verifier's shapes and count and a value check on the
-    judge's weights and inputs."""
+    by layer against the book's table (reference.NETWORKS) for batch sizes 1 and 3, with the
+    shapes and parameter count the judge's verifier derives, and the model's outputs on the
+    judge's weights and inputs compared with the verifier's. ResNet, GoogLeNet and DenseNet
+    are made of the student's own blocks; the verifier runs them as the book defines them
+    (autograder/judge/blocks.py), so a match also proves the student's blocks."""
 
     def describe(builder, kwargs=None):
         input_shape, expected, params = NETWORKS[builder]
         return check_layer_table(runner, builder, (1, 3), input_shape, expected, params, kwargs,
-                                 rng=rng if builder in VERIFIED else None)
+                                 rng=rng)
 
     return describe
 

@@ -1,7 +1,8 @@
 """Partly wrong submission used by the demo: the shortcut is added before the second batch
-norm, and the transition block forgets its pooling."""
+norm, and the transition block forgets its pooling (so ResNet-18 and DenseNet, which the
+judge runs with the book's blocks, do not compute what they should either)."""
 # variant: buggy
-# loses: test_identity_shortcut_is_added, test_projection_shortcut, test_transition_block_halves_height_and_width, test_densenet_layers
+# loses: test_identity_shortcut_is_added, test_projection_shortcut, test_resnet18_layers, test_transition_block_halves_height_and_width, test_densenet_layers
 
 # %% [residual]
 class Residual(keras.layers.Layer):

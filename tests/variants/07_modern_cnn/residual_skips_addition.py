@@ -1,7 +1,10 @@
 """A residual block that forgets the shortcut: a plain two-conv block, same shapes and
-parameters, but nothing is added."""
+parameters, but nothing is added.
+It also costs test_resnet18_layers: the judge runs ResNet-18 with the book's residual block,
+and this network's outputs differ from it.
+"""
 # variant: buggy
-# loses: test_identity_shortcut_is_added, test_projection_shortcut
+# loses: test_identity_shortcut_is_added, test_projection_shortcut, test_resnet18_layers
 
 
 # %% [residual]
