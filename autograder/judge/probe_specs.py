@@ -52,7 +52,7 @@ PROBE_SPECS: Mapping[str, ProbeSpec] = {
     "gradient": _spec("target x upstream", "args kwargs layer_init layer_kwargs",
                       names="target"),
     "describe": _spec("builder input_shape", "kwargs batch_sizes", names="builder"),
-    "forward": _spec("builder inputs weights", "kwargs", names="builder"),
+    "forward": _spec("builder inputs weights", "kwargs training", names="builder"),
     "keras_step": _spec("builder x y weights learning_rate", "kwargs", names="builder"),
     "train_step": _spec("target x y weights steps learning_rate", names="target"),
 }

@@ -361,19 +361,19 @@ def probe_describe(ns: Mapping[str, Any], builder: str, input_shape: list[int],
 
 
 def probe_forward(ns: Mapping[str, Any], builder: str, inputs: np.ndarray,
-                  weights: list[np.ndarray],
-                  kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Build ``builder(**kwargs)``, set the judge's ``weights`` and return its inference-mode
-    outputs on ``inputs`` (``training=False``).
+                  weights: list[np.ndarray], kwargs: dict[str, Any] | None = None,
+                  training: bool = False) -> dict[str, Any]:
+    """Build ``builder(**kwargs)``, set the judge's ``weights`` and return its outputs on
+    ``inputs``, at inference (``training=False``) unless ``training``.
 
-    The judge drew the weights for the layers the model's table declares and
-    computes the same outputs itself (``autograder.judge.verifier``); nothing
-    here is a verdict.
+    The judge chose the weights for the layers the model's table declares and
+    computes what the outputs must be itself (``autograder.judge.verifier``,
+    ``autograder.judge.dropout_rates``); nothing here is a verdict.
     """
     model = _resolve(ns, builder)(**(kwargs or {}))
     model(inputs)  # builds the model, so set_weights knows its weights
     model.set_weights(weights)
-    return {"outputs": to_wire(model(inputs, training=False))}
+    return {"outputs": to_wire(model(inputs, training=bool(training)))}
 
 
 def probe_train_step(ns: Mapping[str, Any], target: str, x: np.ndarray, y: np.ndarray,
