@@ -125,6 +125,7 @@ def grade(assignment: str, notebook: Path, as_json: bool, seed: int | None,
     click.echo(f"{assignment}: {report.score:g}/{report.max_score:g} "
                f"(profile {report.profile}, isolation {report.isolation}, seed {report.seed}, "
                f"{report.elapsed_s:.1f} s)")
+    click.echo(f"  bounds: {report.tree_bounds}")
     for note in report.notes:
         if note == WEAK_NOTE:
             click.echo(f"  ! {note}")

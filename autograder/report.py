@@ -79,6 +79,8 @@ class GradeReport:
     checks: list[CheckResult] = field(default_factory=list)
     cells: list[CellOutputs] = field(default_factory=list)
     isolation: str = "none"
+    #: What bounded the runner's processes together (a cgroup, or rlimits only).
+    tree_bounds: str = "none"
     seed: int = 0
     elapsed_s: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -110,6 +112,7 @@ class GradeReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "profile": self.profile,
             "isolation": self.isolation,
+            "tree_bounds": self.tree_bounds,
             "seed": self.seed,
             "notes": list(self.notes),
         }
@@ -127,6 +130,7 @@ class GradeReport:
             cells=[CellOutputs(**{**c, "status": CellStatus(c["status"])})
                    for c in data["cells"]],
             isolation=data["isolation"],
+            tree_bounds=data.get("tree_bounds", "none"),
             seed=data["seed"],
             elapsed_s=data["elapsed_s"],
             notes=list(data["notes"]),

@@ -235,6 +235,8 @@ class RunnerClient:
         self._started_at = time.monotonic()
         self.cell_runs: list[CellRun] = []
         self.isolation = "none"
+        #: What bounds the runner's processes together (see autograder.judge.cgroups).
+        self.tree_bounds = "none"
         self.failures: list[str] = []
         #: Set by the first runner's answer (the pre-flight), see ``_launch``.
         self.runtime: RuntimeFacts | None = None
@@ -384,6 +386,7 @@ class RunnerClient:
         runner = start_runner(self._limits, self._isolation, self._gpu, self._python,
                               self._protect)
         self.isolation = runner.isolation
+        self.tree_bounds = runner.tree_bounds
         self._runner = runner
         first = self.runtime is None
         # A uid of its own (root): empty what an earlier runner of that uid left in its
@@ -505,6 +508,12 @@ class RunnerClient:
                                  "đã dùng hết thời gian CPU cho phép")
         # A plain child reports -N; bubblewrap reports 128 + N for its child's signal.
         signum = -code if code < 0 else code - 128 if 128 < code < 128 + 65 else 0
+        if signum == signal.SIGKILL and runner.cgroup is not None and runner.cgroup.out_of_memory():
+            bound = runner.cgroup.memory_mb
+            return RunnerKilled(
+                f"the kernel killed the runner: its sandbox went over {bound} MiB of memory "
+                "for all its processes together",
+                f"bài làm dùng quá {bound} MiB bộ nhớ (tính mọi tiến trình của nó cộng lại)")
         if signum:
             return RunnerKilled(f"the runner was killed by signal {signum}",
                                 f"tiến trình bị tín hiệu {signum} buộc dừng")

@@ -236,6 +236,7 @@ class JudgeSession:
         # Report checks in notebook order, whatever order pytest collected them in.
         self.report.checks.sort(key=lambda c: self.cell_order.get(c.cell, len(self.cell_order)))
         self.report.isolation = self.client.isolation
+        self.report.tree_bounds = self.client.tree_bounds
         if self.client.isolation == PROCESS:
             self.report.notes.insert(0, WEAK_NOTE)
         self.report.notes.extend(self.client.failures)

@@ -20,7 +20,9 @@ plain child process with rlimits and an empty environment. Student code can
 then read whatever the grading user can.
 
 Both apply rlimits: address space, CPU time, processes, file size, no core
-dumps.
+dumps; and, where the judge can make cgroups, one cgroup per runner bounds
+the memory and the processes of the whole sandbox together
+(:mod:`autograder.judge.cgroups`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from pathlib import Path
 
 from autograder.config import Limits
 from autograder.errors import IsolationUnavailable
+from autograder.judge import cgroups
+from autograder.judge.cgroups import RunnerCgroup
 from autograder.judge.lock_filter import lock_filter
 from autograder.judge.runner_ids import UidLease, lease_uid
 from autograder.judge.runtime import (
@@ -85,9 +89,17 @@ class RunnerProcess:
     isolation: str
     #: The uid this runner alone runs as (bubblewrap started by root), else ``None``.
     uid_lease: UidLease | None = None
+    #: The cgroup bounding the whole sandbox, where the judge could make one.
+    cgroup: RunnerCgroup | None = None
+
+    @property
+    def tree_bounds(self) -> str:
+        """What bounds this runner's processes together (for the report)."""
+        return self.cgroup.description if self.cgroup is not None else cgroups.RLIMITS_ONLY
 
     def kill(self) -> None:
-        """Kill the runner's whole process group, remove its scratch space, free its uid."""
+        """Kill the runner's whole process group and whatever is left in its cgroup, remove
+        its scratch space and cgroup, free its uid."""
         if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -95,6 +107,8 @@ class RunnerProcess:
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None:
                 stream.close()
+        if self.cgroup is not None:
+            self.cgroup.remove()
         self.scratch.cleanup()
         if self.uid_lease is not None:
             self.uid_lease.release()
@@ -150,6 +164,7 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
     scratch_path = Path(scratch.name)
     log_path = scratch_path / "runner.log"
     lease: UidLease | None = None
+    group: RunnerCgroup | None = None
     passed: list[int] = []  # descriptors the sandbox inherits (the seccomp program)
     try:
         if isolation == BUBBLEWRAP:
@@ -175,12 +190,15 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
         else:
             raise ValueError(f"isolation must be {BUBBLEWRAP!r} or {PROCESS!r}. "
                              f"Received: isolation={isolation!r}")
+        group = cgroups.create(limits)
         with log_path.open("wb") as log:
             process = subprocess.Popen(
-                _limited(command, limits), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=log, cwd=scratch_path, env=env, start_new_session=True,
-                close_fds=True, pass_fds=passed)
+                _limited(command, limits, group.procs_files if group is not None else []),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, cwd=scratch_path,
+                env=env, start_new_session=True, close_fds=True, pass_fds=passed)
     except BaseException:
+        if group is not None:
+            group.remove()
         scratch.cleanup()
         if lease is not None:
             lease.release()
@@ -189,7 +207,7 @@ def start_runner(limits: Limits, isolation: str = BUBBLEWRAP, gpu: bool = False,
         for fd in passed:
             os.close(fd)
     return RunnerProcess(process=process, scratch=scratch, log_path=log_path, isolation=isolation,
-                         uid_lease=lease)
+                         uid_lease=lease, cgroup=group)
 
 
 def _environment(home: Path) -> dict[str, str]:
@@ -304,7 +322,9 @@ def _parent_dirs(paths: list[Path]) -> list[str]:
 
 
 #: The first program of every runner (``python -I -S -c``): it asks to die with the judge,
-#: sets the limits, and execs the runner's command. The limits are set here, in a fresh
+#: moves itself into the runner's cgroup (still as the judge's user, before bubblewrap and
+#: setpriv drop it), sets the limits, and execs the runner's command. The limits are set
+#: here, in a fresh
 #: single-threaded interpreter, and not in a ``preexec_fn``: the judge may have threads by
 #: the time it starts a runner (Keras' import in the background, TensorFlow's pools after
 #: the judge's own training), and Python code between fork and exec in a process with
@@ -314,16 +334,23 @@ import ctypes, os, resource, signal, sys
 ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 if os.getppid() != int(sys.argv[1]):
     os._exit(70)  # the judge is already gone
+groups = int(sys.argv[7])
+for procs in sys.argv[8:8 + groups]:
+    with open(procs, "w") as handle:
+        handle.write(str(os.getpid()))
 for name, value in zip(("AS", "CPU", "FSIZE", "CORE", "NPROC"), sys.argv[2:7]):
     resource.setrlimit(getattr(resource, "RLIMIT_" + name), (int(value), int(value)))
-os.execvp(sys.argv[7], sys.argv[7:])
+command = sys.argv[8 + groups:]
+os.execvp(command[0], command)
 """
 
 
-def _limited(command: Sequence[str], limits: Limits) -> list[str]:
-    """``command`` started under ``limits`` and killed when the judge dies (see _LIMITER)."""
+def _limited(command: Sequence[str], limits: Limits, cgroup_procs: Sequence[str] = ()
+             ) -> list[str]:
+    """``command`` started under ``limits``, inside the cgroups whose ``cgroup.procs`` files
+    are ``cgroup_procs``, and killed when the judge dies (see _LIMITER)."""
     mib = 1024 * 1024
     values = (limits.memory_mb * mib, limits.cpu_seconds, limits.max_file_mb * mib, 0,
               limits.max_processes)
     return [sys.executable, "-I", "-S", "-c", _LIMITER, str(os.getpid()),
-            *(str(v) for v in values), *command]
+            *(str(v) for v in values), str(len(cgroup_procs)), *cgroup_procs, *command]

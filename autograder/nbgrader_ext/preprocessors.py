@@ -174,6 +174,7 @@ class SandboxedGrade(NbGraderPreprocessor):  # type: ignore[misc]
         annotate_notebook(nb, report)
         nb.metadata[METADATA_KEY] = {"seed": report.seed, "profile": report.profile,
                                      "isolation": report.isolation,
+                                     "tree_bounds": report.tree_bounds,
                                      "engine": autograder.__version__}
         return nb, resources
 
