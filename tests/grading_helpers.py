@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import numpy as np
 from click.testing import CliRunner
 
 from autograder.cli import main
@@ -83,3 +84,17 @@ def run_one_cell(source: str, limits: Limits) -> str:
         client.close()
     assert not run.raised, run.outputs
     return str(run.outputs[0]["text"])
+
+
+def rebuild_and_run(model, x, rng):
+    """Rebuild a built Keras ``model`` from the runner's own table code, give both the drawn
+    weights, and return (verifier's layers, verifier's outputs, Keras' inference outputs)."""
+    from autograder.judge import verifier
+    from autograder.runner.probes import _layer_summary
+
+    model(x)
+    rows = [_layer_summary(layer, None) for layer in model.layers]
+    derived = verifier.trace(verifier.parse_table(rows), x.shape[1:])
+    weights = verifier.draw_weights(derived, rng)
+    model.set_weights(weights)
+    return derived, verifier.run(derived, weights, x), np.asarray(model(x, training=False))

@@ -9,7 +9,7 @@ import pytest
 from autograder.judge import verifier
 from autograder.judge.verifier import Unverifiable
 
-from grading_helpers import REPO, variant_sections
+from grading_helpers import REPO, rebuild_and_run, variant_sections
 
 RNG = np.random.default_rng(0)
 
@@ -121,18 +121,12 @@ def _compare(ns, rng):
     """For each small network: (name, verifier output, Keras output) with shared weights."""
     import keras
 
-    from autograder.runner.probes import _layer_summary
-
     for name, (input_shape, layers) in _small_networks(ns).items():
         model = keras.Sequential(layers)
         x = rng.uniform(size=(2, *input_shape)).astype("float32")
-        model(x)
-        rows = [_layer_summary(layer, None) for layer in model.layers]
-        derived = verifier.trace(verifier.parse_table(rows), input_shape)
-        weights = verifier.draw_weights(derived, rng)
-        model.set_weights(weights)
+        derived, ours, theirs = rebuild_and_run(model, x, rng)
         assert sum(item.params for item in derived) == model.count_params(), name
-        yield name, verifier.run(derived, weights, x), np.asarray(model(x, training=False))
+        yield name, ours, theirs
 
 
 @pytest.mark.slow

@@ -9,6 +9,8 @@ import pytest
 from autograder.judge import verifier
 from autograder.judge.verifier import Unverifiable
 
+from grading_helpers import rebuild_and_run
+
 RNG = np.random.default_rng(0)
 
 
@@ -126,8 +128,6 @@ def test_it_computes_what_keras_computes_for_every_layer_it_rebuilds():
     """Truth from Keras itself: each model's rows come from the runner's own table code."""
     import keras
 
-    from autograder.runner.probes import _layer_summary
-
     L = keras.layers
     models = {
         "conv/pool same and valid, strides": ((11, 13, 3), [
@@ -154,13 +154,8 @@ def test_it_computes_what_keras_computes_for_every_layer_it_rebuilds():
     for name, (input_shape, layers) in models.items():
         model = keras.Sequential(layers) if layers is not None else functional
         x = rng.uniform(size=(3, *input_shape)).astype("float32")
-        model(x)
-        rows = [_layer_summary(layer, None) for layer in model.layers]
-        derived = verifier.trace(verifier.parse_table(rows), input_shape)
-        weights = verifier.draw_weights(derived, rng)
-        model.set_weights(weights)
-        np.testing.assert_allclose(verifier.run(derived, weights, x),
-                                   np.asarray(model(x, training=False)),
+        derived, ours, theirs = rebuild_and_run(model, x, rng)
+        np.testing.assert_allclose(ours, theirs,
                                    rtol=1e-4, atol=1e-5, err_msg=name)
         assert sum(item.params for item in derived) == model.count_params(), name
 
