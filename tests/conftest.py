@@ -15,6 +15,8 @@ on one worker, but pytest-xdist 3.8's grouping has no effect under pytest 9.2
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,19 @@ MIRROR = REPO.parent / "shared" / "datasets"
 # checkout when nothing else is configured (the Makefile does the same).
 if "COURSE_DATA_DIR" not in os.environ and MIRROR.is_dir():
     os.environ["COURSE_DATA_DIR"] = str(MIRROR)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every run starts with an empty record of the judge's trainings
+    (autograder.judge.training_cache), shared by its xdist workers (they inherit the
+    controller's environment) and removed at the end: a test's cost and outcome never
+    depend on an earlier run or on the developer's own record. A developer who sets
+    COURSE_TRAINING_CACHE keeps it."""
+    if hasattr(config, "workerinput") or "COURSE_TRAINING_CACHE" in os.environ:
+        return
+    folder = tempfile.mkdtemp(prefix="course-training-record-")
+    os.environ["COURSE_TRAINING_CACHE"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -39,6 +39,7 @@ import pytest
 
 from autograder.config import AssignmentProfile, load_course
 from autograder.errors import GraderBug, GradingFault, JudgeFailure, ResourceMissing
+from autograder.judge import training_cache
 from autograder.judge.client import (
     Cell,
     RunnerClient,
@@ -160,6 +161,10 @@ class JudgeSession:
             self.report.notes.append(POLICY_OFF_NOTE)
         #: Why each graded cell's checks are not run: its cells' broken rules.
         self.blocked: dict[str, str] = _reasons(self.screened.values())
+        if config.getoption("--isolation") == PROCESS:
+            # Student code that can write this user's files could write the record too: a
+            # weakly isolated grading neither reads nor writes it.
+            os.environ[training_cache.CACHE_ENV] = "off"
         self.client = RunnerClient([c for c in _code_cells(notebook)
                                     if c.index not in self.screened],
                                    self.profile.limits,

@@ -39,6 +39,10 @@ would keep the grading machine busy for hours, or exhaust its memory, is the
 student's failed check. The judge trains in its own process; a model within
 those limits that still exhausts the machine is a grading fault.
 
+An accuracy is recorded under a key of the rebuild, the recipe and the data
+(:mod:`autograder.judge.training_cache`): a plan the judge has trained once is
+not trained again.
+
 Keras is imported on first use (about 4 s); :func:`prewarm` starts that import
 in a background thread so it overlaps with the runner's start.
 """
@@ -55,7 +59,7 @@ from typing import Any
 import numpy as np
 
 from autograder.config import Limits
-from autograder.judge import verifier
+from autograder.judge import training_cache, verifier
 from autograder.judge.layer_tables import VerifiedModel
 
 __all__ = ["Cost", "Trained", "build", "fit_predict", "held_out_accuracy", "prewarm",
@@ -317,6 +321,17 @@ def _resized_batches(images: np.ndarray, labels: np.ndarray | None, size: int,
         .prefetch(tf.data.AUTOTUNE)
 
 
+def _check_recipe_and_cost(model: VerifiedModel, recipe: Mapping[str, Any], n_train: int,
+                           n_test: int, limits: Limits) -> None:
+    unknown = set(recipe) - _RECIPE_KEYS
+    if unknown:
+        raise ValueError(f"unknown recipe keys {sorted(unknown)}; known: {sorted(_RECIPE_KEYS)}")
+    if recipe["optimizer"] not in _OPTIMIZERS or recipe.get("loss", _LOSSES[0]) not in _LOSSES:
+        raise ValueError(f"the recipe's optimizer must be one of {_OPTIMIZERS} and its loss one "
+                         f"of {_LOSSES}. Received: {recipe['optimizer']!r}, {recipe.get('loss')!r}")
+    _within(training_cost(model, recipe, n_train, n_test), limits)
+
+
 def fit_predict(model: VerifiedModel, recipe: Mapping[str, Any], x_train: np.ndarray,
                 y_train: np.ndarray, x_test: np.ndarray, *, limits: Limits) -> Trained:
     """Train a rebuild of ``model`` with ``recipe`` in this process and predict ``x_test``.
@@ -330,13 +345,7 @@ def fit_predict(model: VerifiedModel, recipe: Mapping[str, Any], x_train: np.nda
     and ``AssertionError``, in Vietnamese, for an architecture it cannot train or
     that costs more than ``limits`` allow (the student's).
     """
-    unknown = set(recipe) - _RECIPE_KEYS
-    if unknown:
-        raise ValueError(f"unknown recipe keys {sorted(unknown)}; known: {sorted(_RECIPE_KEYS)}")
-    if recipe["optimizer"] not in _OPTIMIZERS or recipe.get("loss", _LOSSES[0]) not in _LOSSES:
-        raise ValueError(f"the recipe's optimizer must be one of {_OPTIMIZERS} and its loss one "
-                         f"of {_LOSSES}. Received: {recipe['optimizer']!r}, {recipe.get('loss')!r}")
-    _within(training_cost(model, recipe, len(x_train), len(x_test)), limits)
+    _check_recipe_and_cost(model, recipe, len(x_train), len(x_test), limits)
     import keras
 
     keras.utils.set_random_seed(int(recipe["seed"]))
@@ -379,6 +388,9 @@ def held_out_accuracy(model: VerifiedModel, recipe: Mapping[str, Any], data: Any
     integers. ``what`` names the model for the student (``lenet()``); ``limits``
     are the profile's (see :func:`fit_predict`).
 
+    The same rebuild, recipe and data give the accuracy recorded the first time
+    (:mod:`autograder.judge.training_cache`), without training again.
+
     Raises:
         AssertionError: (Vietnamese) the model does not give ``classes`` logits
             per example, or cannot be trained as declared.
@@ -388,6 +400,27 @@ def held_out_accuracy(model: VerifiedModel, recipe: Mapping[str, Any], data: Any
         raise AssertionError(
             f"{what} phải cho {classes} logit cho mỗi ảnh, các tầng nó khai báo cho kích thước "
             f"{model.output_shape}.")
+    _check_recipe_and_cost(model, recipe, len(x_train), len(x_test), limits)
+    key = _plan_key(model, recipe, (x_train, y_train, x_test, y_test))
+    recorded = training_cache.lookup(key) if key is not None else None
+    if recorded is not None:
+        return recorded
     trained = fit_predict(model, recipe, x_train, np.asarray(y_train).astype("int32"), x_test,
                           limits=limits)
-    return float(np.mean(np.argmax(trained.outputs, axis=1) == y_test))
+    accuracy = float(np.mean(np.argmax(trained.outputs, axis=1) == y_test))
+    if key is not None:
+        training_cache.store(key, accuracy)
+    return accuracy
+
+
+def _plan_key(model: VerifiedModel, recipe: Mapping[str, Any], arrays: Sequence[Any]) -> \
+        str | None:
+    """The record's key for training ``model``'s rebuild with ``recipe`` on ``arrays``; None
+    when the record is off or the rebuild fails (:func:`fit_predict` then says why)."""
+    if training_cache.cache_dir() is None:
+        return None
+    try:
+        config = build(model).get_config()
+    except verifier.Unverifiable:
+        return None
+    return training_cache.plan_key(config, recipe, arrays)
