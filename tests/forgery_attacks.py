@@ -151,6 +151,26 @@ def build_net(num_outputs=10, num_hiddens1=256, num_hiddens2=256, dropout1=0.2, 
     return Net([keras.layers.Flatten(), keras.layers.Dense(1), keras.layers.Dense(num_outputs)])
 '''
 
+#: 02: every reload answered with the layer built from what the judge asked to save (the
+#: answer that won the config and reload checks when the runner reported them itself).
+_LAZY_RELOAD = '''
+import autograder.runner.probes as probes
+
+_asked = {}
+_honest_save = probes.PROBES["saved_layer"]
+
+def _save(ns, target, input_shape, dtype="float32", init_args=None, init_kwargs=None):
+    _asked[target] = (init_args or [], init_kwargs or {})
+    return _honest_save(ns, target, input_shape, dtype, init_args, init_kwargs)
+
+def _load(ns, target, file, inputs):
+    args, kwargs = _asked[target]
+    return {"outputs": probes.to_wire(ns[target](*args, **kwargs)(inputs))}
+
+probes.PROBES["saved_layer"], probes.PROBES["load_layer"] = _save, _load
+'''
+
+
 def _forged_book_tables(assignment: str, sections: tuple[str, ...]) -> str:
     """Every `describe` answered with the book's own networks (copied from the reference
     solution's ``sections``), while the notebook's builders stay the release's stubs: a
@@ -191,6 +211,9 @@ FORGERIES = (
             fails_without_policy=True),
     Forgery("probes_via_sys_modules", "02_activations", _PROBES_VIA_SYS_MODULES,
             base="partly_wrong"),
+    # The judge reads and edits the saved file itself: the reload must follow its edits.
+    Forgery("lazy_reload", "02_activations", _LAZY_RELOAD, base="leaky_config_wrong_key",
+            fails_without_policy=True),
     Forgery("probes_via_sys_modules", "04_weight_decay", _PROBES_VIA_SYS_MODULES,
             base="partly_wrong"),
     Forgery("own_fit_and_predict", "03_dropout", _OWN_FIT_AND_PREDICT, section="build_net",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import zipfile
 
 import numpy as np
 import pytest
 
 from autograder.config import Limits
+from autograder.judge import keras_files
 from autograder.judge.client import (
     Cell,
     RunnerClient,
@@ -216,17 +219,34 @@ def test_train_loop_calls_the_student_step_per_minibatch(keras_runner):
     np.testing.assert_array_equal(result["outputs"], np.full((4, 1), 10.0))
 
 
-def test_saved_layer_rebuilds_and_reloads_a_custom_layer(keras_runner):
-    """A layer is run directly, from its config and after a .keras save/load round trip."""
+def test_a_saved_layer_is_read_and_edited_by_the_judge_and_loaded_back(keras_runner):
+    """The runner saves Input + the layer as .keras bytes; the judge reads the layer's config
+    from the file as data, changes a hyperparameter, and the runner loads the edited file."""
     x = np.arange(6.0).reshape(2, 3)
-    result = keras_runner.probe("saved_layer", target="Scale", inputs=x,
-                                init_kwargs={"factor": 3.0, "dtype": "float64"})
-    for key in ("direct", "from_config", "reloaded"):
-        np.testing.assert_array_equal(result[key], 3 * x)
-    assert result["config"]["factor"] == 3.0
-    quick = keras_runner.probe("saved_layer", target="Scale", inputs=x,
-                               init_kwargs={"factor": 3.0}, save=False)
-    assert "reloaded" not in quick
+    file = keras_runner.probe("saved_layer", target="Scale", input_shape=[3], dtype="float64",
+                              init_kwargs={"factor": 3.0, "dtype": "float64"})["file"]
+    assert file.dtype == np.uint8
+    assert keras_files.layer_config(file, "Scale")["factor"] == 3.0
+    reloaded = keras_runner.probe("load_layer", target="Scale", file=file, inputs=x)
+    np.testing.assert_array_equal(reloaded["outputs"], 3 * x)
+    edited = keras_files.with_layer_config(file, {"factor": -2.0}, "Scale")
+    assert keras_files.layer_config(edited, "Scale")["factor"] == -2.0
+    reloaded = keras_runner.probe("load_layer", target="Scale", file=edited, inputs=x)
+    np.testing.assert_array_equal(reloaded["outputs"], -2 * x)
+
+
+@pytest.mark.parametrize(("file", "why"), [
+    (np.frombuffer(b"not a zip", dtype=np.uint8), "không phải tệp zip"),
+    (None, "không có config.json"),
+])
+def test_a_keras_file_the_judge_cannot_read_is_the_students_failed_check(file, why):
+    if file is None:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("metadata.json", "{}")
+        file = np.frombuffer(out.getvalue(), dtype=np.uint8)
+    with pytest.raises(AssertionError, match=why):
+        keras_files.layer_config(file, "Scale")
 
 
 def test_model_losses_follow_the_weights_the_judge_sets(keras_runner):

@@ -220,15 +220,14 @@ def probe_call_update(ns: Mapping[str, Any], target: str, args: list[Any],
             "variables": [[np.asarray(v.numpy()) for v in group] for group in owned]}
 
 
-def probe_saved_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
-                      init_args: list[Any] | None = None,
-                      init_kwargs: dict[str, Any] | None = None,
-                      save: bool = True) -> dict[str, Any]:
-    """Run a layer directly, rebuilt from its config, and (``save``) inside a saved and
-    reloaded model.
+def probe_saved_layer(ns: Mapping[str, Any], target: str, input_shape: list[int],
+                      dtype: str = "float32", init_args: list[Any] | None = None,
+                      init_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Save a ``keras.Sequential`` holding the student's layer as a ``.keras`` file.
 
-    The model file is written to the runner's own scratch space and loaded
-    back with the student's class as the only custom object.
+    Returns the file's bytes (``uint8``): the judge reads the configuration in it
+    itself, may change a hyperparameter, and hands the file back to
+    ``load_layer``. Written in the runner's own scratch space.
     """
     import os
     import tempfile
@@ -236,20 +235,32 @@ def probe_saved_layer(ns: Mapping[str, Any], target: str, inputs: np.ndarray,
     import keras
 
     cls = _resolve(ns, target)
-    layer = cls(*(init_args or []), **(init_kwargs or {}))
-    direct = to_wire(layer(inputs))
-    config = layer.get_config()
-    rebuilt = to_wire(cls.from_config(config)(inputs))
-    if not save:
-        return {"direct": direct, "from_config": rebuilt, "config": to_wire(config)}
-    model = keras.Sequential([keras.Input(shape=inputs.shape[1:], dtype=str(inputs.dtype)),
+    model = keras.Sequential([keras.Input(shape=tuple(input_shape), dtype=dtype),
                               cls(*(init_args or []), **(init_kwargs or {}))])
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
         model.save(path)
-        reloaded = keras.models.load_model(path, custom_objects={target: cls})
-    return {"direct": direct, "from_config": rebuilt, "reloaded": to_wire(reloaded(inputs)),
-            "config": to_wire(config)}
+        with open(path, "rb") as file:
+            return {"file": np.frombuffer(file.read(), dtype=np.uint8)}
+
+
+def probe_load_layer(ns: Mapping[str, Any], target: str, file: np.ndarray,
+                     inputs: np.ndarray) -> dict[str, Any]:
+    """Load a ``.keras`` file the judge sends (``uint8`` bytes) with
+    ``keras.models.load_model``, the student's class as the only custom object, and run
+    the model on ``inputs``."""
+    import os
+    import tempfile
+
+    import keras
+
+    cls = _resolve(ns, target)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.keras")
+        with open(path, "wb") as out:
+            out.write(np.asarray(file, dtype=np.uint8).tobytes())
+        model = keras.models.load_model(path, custom_objects={target: cls})
+    return {"outputs": to_wire(model(inputs))}
 
 
 def probe_train_loop(ns: Mapping[str, Any], step: str, forward: str, x_train: np.ndarray,
@@ -456,6 +467,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "call_update": probe_call_update,
     "call_tables": probe_call_tables,
     "saved_layer": probe_saved_layer,
+    "load_layer": probe_load_layer,
     "train_loop": probe_train_loop,
     "model_losses": probe_model_losses,
     "layer": probe_layer,

@@ -16,14 +16,25 @@ def _softplus(x):
     return np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0)
 
 
+def leaky_relu(x, negative_slope):
+    return np.where(x > 0, x, negative_slope * x)
+
+
+def elu(x, alpha):
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+
+
+def maxout(x, num_units):
+    return x.reshape(*x.shape[:-1], num_units, x.shape[-1] // num_units).max(axis=-1)
+
+
 #: layer name → (constructor kwargs used by the checks, reference f(x), [(x, f'(x)) at kinks]).
 ACTIVATIONS = {
     "Sigmoid": ({}, _sigmoid, []),
     "Tanh": ({}, np.tanh, []),
     "ReLU": ({}, lambda x: np.maximum(x, 0), [(0.0, 0.0)]),
-    "LeakyReLU": ({"negative_slope": 0.2}, lambda x: np.where(x > 0, x, 0.2 * x), [(0.0, 0.2)]),
-    "ELU": ({"alpha": 0.5}, lambda x: np.where(x > 0, x, 0.5 * np.expm1(np.minimum(x, 0))),
-            [(0.0, 0.5)]),
+    "LeakyReLU": ({"negative_slope": 0.2}, lambda x: leaky_relu(x, 0.2), [(0.0, 0.2)]),
+    "ELU": ({"alpha": 0.5}, lambda x: elu(x, 0.5), [(0.0, 0.5)]),
     "ReLU6": ({}, lambda x: np.clip(x, 0, 6), [(0.0, 0.0), (6.0, 0.0)]),
     "Swish": ({}, lambda x: x * _sigmoid(x), []),
     "Mish": ({}, lambda x: x * np.tanh(_softplus(x)), []),
@@ -31,8 +42,16 @@ ACTIVATIONS = {
 
 #: Layers whose defaults the text pins: name → reference f(x) with the default arguments.
 DEFAULTS = {
-    "LeakyReLU": lambda x: np.where(x > 0, x, 0.01 * x),
-    "ELU": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
+    "LeakyReLU": lambda x: leaky_relu(x, 0.01),
+    "ELU": lambda x: elu(x, 1.0),
+}
+
+#: Layers with a hyperparameter: name → (its constructor keyword, reference f(x, value),
+#: the range the checks draw a value from). Maxout's values divide the checks' width, 8.
+HYPERPARAMETERS = {
+    "LeakyReLU": ("negative_slope", leaky_relu, (0.05, 0.95)),
+    "ELU": ("alpha", elu, (0.2, 2.0)),
+    "Maxout": ("num_units", maxout, (1, 2, 4, 8)),
 }
 
 #: notebook cell → the layers it defines (test cell id is "test_" + group).
