@@ -34,13 +34,14 @@ class ReLU(keras.layers.Layer):
 
 
 class LeakyReLU(keras.layers.Layer):
-    """leaky_relu(x) = x if x > 0 else negative_slope * x; gradient negative_slope at 0.
+    """leaky_relu(x) = max(negative_slope * x, x) (the slides: max(0.1x, x));
+    gradient negative_slope at 0.
 
     Args:
-        negative_slope: slope for x <= 0 (default 0.01).
+        negative_slope: slope for x <= 0 (default 0.1, as in the slides).
     """
 
-    def __init__(self, negative_slope=0.01, **kwargs):
+    def __init__(self, negative_slope=0.1, **kwargs):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
@@ -52,7 +53,7 @@ class LeakyReLU(keras.layers.Layer):
 
 
 class ELU(keras.layers.Layer):
-    """elu(x) = x if x > 0 else alpha * (exp(x) - 1); gradient alpha at 0.
+    """elu(x) = x if x >= 0 else alpha * (exp(x) - 1) (the slides); gradient 1 at 0.
 
     Args:
         alpha: scale of the negative part (default 1.0).
@@ -65,7 +66,7 @@ class ELU(keras.layers.Layer):
     def call(self, inputs):
         # exp only ever sees x <= 0: no overflow, and no inf * 0 = NaN in the gradient.
         negative = tf.minimum(inputs, 0)
-        return tf.where(inputs > 0, inputs, self.alpha * tf.math.expm1(negative))
+        return tf.where(inputs >= 0, inputs, self.alpha * tf.math.expm1(negative))
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha}

@@ -17,11 +17,13 @@ def _softplus(x):
 
 
 def leaky_relu(x, negative_slope):
+    """max(negative_slope x, x) for a slope below 1 (the slides: max(0.1x, x))."""
     return np.where(x > 0, x, negative_slope * x)
 
 
 def elu(x, alpha):
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0)))
+    """The slides' case split: x for x >= 0 (so f'(0) = 1), alpha (e^x - 1) below."""
+    return np.where(x >= 0, x, alpha * np.expm1(np.minimum(x, 0)))
 
 
 def maxout(x, num_units):
@@ -34,7 +36,7 @@ ACTIVATIONS = {
     "Tanh": ({}, np.tanh, []),
     "ReLU": ({}, lambda x: np.maximum(x, 0), [(0.0, 0.0)]),
     "LeakyReLU": ({"negative_slope": 0.2}, lambda x: leaky_relu(x, 0.2), [(0.0, 0.2)]),
-    "ELU": ({"alpha": 0.5}, lambda x: elu(x, 0.5), [(0.0, 0.5)]),
+    "ELU": ({"alpha": 0.5}, lambda x: elu(x, 0.5), [(0.0, 1.0)]),
     "ReLU6": ({}, lambda x: np.clip(x, 0, 6), [(0.0, 0.0), (6.0, 0.0)]),
     "Swish": ({}, lambda x: x * _sigmoid(x), []),
     "Mish": ({}, lambda x: x * np.tanh(_softplus(x)), []),
@@ -42,7 +44,7 @@ ACTIVATIONS = {
 
 #: Layers whose defaults the text pins: name → reference f(x) with the default arguments.
 DEFAULTS = {
-    "LeakyReLU": lambda x: leaky_relu(x, 0.01),
+    "LeakyReLU": lambda x: leaky_relu(x, 0.1),
     "ELU": lambda x: elu(x, 1.0),
 }
 

@@ -42,7 +42,7 @@ def test_values(runner, group):
         out = _run(runner, name, x, defaults=True)
         assert np.allclose(out, DEFAULTS[name](x), rtol=1e-6, atol=1e-12), (
             f"{name}() với tham số mặc định cho giá trị sai: kiểm tra giá trị mặc định "
-            "trong đề (LeakyReLU: negative_slope=0.01, ELU: alpha=1.0)."
+            "trong đề (LeakyReLU: negative_slope=0.1, ELU: alpha=1.0)."
         )
 
 

@@ -24,7 +24,7 @@ class ReLU(keras.layers.Layer):
 
 
 class LeakyReLU(keras.layers.Layer):
-    def __init__(self, negative_slope=0.01, **kwargs):
+    def __init__(self, negative_slope=0.1, **kwargs):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
@@ -43,7 +43,8 @@ class ELU(keras.layers.Layer):
         self.alpha = alpha
 
     def call(self, inputs):
-        return ops.elu(inputs, alpha=self.alpha)
+        # x = 0 takes the x >= 0 branch (the slides): ops.elu alone gives alpha there.
+        return ops.where(inputs >= 0, inputs, ops.elu(inputs, alpha=self.alpha))
 
     def get_config(self):
         config = super().get_config()

@@ -12,7 +12,7 @@ class ReLU(keras.layers.Layer):
 
 
 class LeakyReLU(keras.layers.Layer):
-    def __init__(self, negative_slope=0.01, **kwargs):
+    def __init__(self, negative_slope=0.1, **kwargs):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
@@ -29,7 +29,7 @@ class ELU(keras.layers.Layer):
         self.alpha = alpha
 
     def call(self, inputs):
-        return tf.where(inputs > 0, inputs, self.alpha * (tf.exp(inputs) - 1))
+        return tf.where(inputs >= 0, inputs, self.alpha * (tf.exp(inputs) - 1))
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha}

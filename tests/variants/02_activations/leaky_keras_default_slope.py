@@ -1,4 +1,4 @@
-"""LeakyReLU defaults to Keras's slope 0.3 instead of the 0.01 the text pins."""
+"""LeakyReLU defaults to Keras's slope 0.3 instead of the 0.1 the text pins (the slides' max(0.1x, x))."""
 # variant: buggy
 # loses: test_values[relu_family]
 import keras
@@ -29,7 +29,7 @@ class ELU(keras.layers.Layer):
         self.alpha = alpha
 
     def call(self, inputs):
-        return tf.where(inputs > 0, inputs, self.alpha * tf.math.expm1(tf.minimum(inputs, 0)))
+        return tf.where(inputs >= 0, inputs, self.alpha * tf.math.expm1(tf.minimum(inputs, 0)))
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha}

@@ -21,7 +21,7 @@ class ReLU(keras.layers.Layer):
 
 
 class LeakyReLU(keras.layers.Layer):
-    def __init__(self, negative_slope=0.01, **kwargs):
+    def __init__(self, negative_slope=0.1, **kwargs):
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
@@ -38,7 +38,7 @@ class ELU(keras.layers.Layer):
         self.alpha = alpha
 
     def call(self, inputs):
-        return tf.where(inputs > 0, inputs, self.alpha * tf.math.expm1(tf.minimum(inputs, 0)))
+        return tf.where(inputs >= 0, inputs, self.alpha * tf.math.expm1(tf.minimum(inputs, 0)))
 
     def get_config(self):
         return {**super().get_config(), "alpha": self.alpha}
