@@ -10,8 +10,8 @@ import tensorflow as tf
 
 # %% [perceptron]
 def step(z):
-    """The perceptron's activation: 1 where z > 0, else 0 (as integers)."""
-    return (np.asarray(z) > 0).astype(np.int64)
+    """The perceptron's activation: 1 where z >= 0, else 0 (as integers), as in the slides."""
+    return (np.asarray(z) >= 0).astype(np.int64)
 
 
 def perceptron_predict(X, w, b):

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 # %% [perceptron]
 def step(z):
-    return np.where(np.asarray(z) > 0, 1, 0)
+    return np.where(np.asarray(z) >= 0, 1, 0)
 
 
 def perceptron_predict(X, w, b):

@@ -6,7 +6,7 @@ import numpy as np
 
 # %% [perceptron]
 def step(z):
-    return (np.asarray(z) > 0).astype(np.int64)
+    return (np.asarray(z) >= 0).astype(np.int64)
 
 
 def perceptron_predict(X, w, b):

@@ -1,16 +1,17 @@
-"""Step function that outputs 1 at z = 0 (z >= 0), against the convention in the text.
+"""Step function that outputs 0 at z = 0 (z > 0), against the slides' convention the text
+states (fire when z >= 0).
 
-The AND weights it learns (w = [2, 1], b = -3) put (1, 1) exactly on z = 0, so
-under the text's convention they are wrong too: train_perceptron loses as well.
+The OR weights it learns (w = [1, 1], b = 0) put (0, 0) exactly on z = 0, so under the
+text's convention they are wrong too: train_perceptron loses as well.
 """
 # variant: buggy
-# loses: test_predict_uses_strict_step, test_learns_and_or
+# loses: test_predict_fires_at_zero, test_learns_and_or
 import numpy as np
 
 
 # %% [perceptron]
 def step(z):
-    return (np.asarray(z) >= 0).astype(np.int64)
+    return (np.asarray(z) > 0).astype(np.int64)
 
 
 def perceptron_predict(X, w, b):
