@@ -25,22 +25,26 @@ def _reference(layout, assignment: str):
 
 @pytest.mark.slow
 def test_batch_norm_reference_is_keras_batch_normalization(layout):
-    """07's NumPy batch norm equals keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)
-    in training and inference mode, moving statistics included."""
+    """07's NumPy batch norm equals keras.layers.BatchNormalization(momentum=0.9, epsilon=eps)
+    in training and inference mode, moving statistics included, from any starting moving
+    statistics and for the epsilons the checks and the book use."""
     keras = pytest.importorskip("keras")
     reference = _reference(layout, "07_modern_cnn")
     rng = np.random.default_rng(0)
     xs = [rng.normal(loc=1.0, scale=2.0, size=(5, 3, 3, 3)) for _ in range(3)]
     gamma, beta = rng.normal(size=3), rng.normal(size=3)
-    layer = keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, dtype="float64")
-    layer(xs[0])
-    layer.set_weights([gamma, beta, np.zeros(3), np.ones(3)])
-    got = [np.asarray(layer(x, training=t)) for x, t in zip(xs, (True, True, False), strict=True)]
-    want, mean, var = reference.batch_norm_run(xs, [True, True, False], gamma, beta)
-    for g, w in zip(got, want, strict=True):
-        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(layer.moving_mean.numpy(), mean, rtol=1e-12)
-    np.testing.assert_allclose(layer.moving_variance.numpy(), var, rtol=1e-12)
+    start = [gamma, beta, rng.normal(size=3), rng.uniform(0.5, 2.0, 3)]
+    for eps in (1e-3, 1e-12):
+        layer = keras.layers.BatchNormalization(momentum=0.9, epsilon=eps, dtype="float64")
+        layer(xs[0])
+        layer.set_weights(start)
+        got = [np.asarray(layer(x, training=t))
+               for x, t in zip(xs, (True, True, False), strict=True)]
+        want, mean, var = reference.batch_norm_run(xs, [True, True, False], *start, eps=eps)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(layer.moving_mean.numpy(), mean, rtol=1e-12)
+        np.testing.assert_allclose(layer.moving_variance.numpy(), var, rtol=1e-12)
 
 
 @pytest.mark.slow

@@ -22,8 +22,8 @@ import numpy as np
 from autograder.judge import verifier
 from autograder.judge.client import RunnerClient
 
-__all__ = ["LayerRow", "VerifiedModel", "check_layer_table", "compare_rows", "trace_table",
-           "verify_model"]
+__all__ = ["LayerRow", "VerifiedModel", "check_layer_table", "compare_rows", "family",
+           "trace_table", "verify_model"]
 
 #: (layer class name, output shape without the batch axis)
 LayerRow = tuple[str, tuple[int, ...]]
@@ -40,8 +40,9 @@ class VerifiedModel:
 
     @property
     def rows(self) -> list[LayerRow]:
-        """(class, output shape without the batch axis) per top-level layer."""
-        return [(item.layer.kind, item.output_shape) for item in self.layers]
+        """(class, output shape without the batch axis) per top-level layer (:func:`family`)."""
+        return [(family(item.layer.kind, item.layer.config), item.output_shape)
+                for item in self.layers]
 
     @property
     def params(self) -> int:
@@ -166,20 +167,50 @@ def check_layer_table(runner: RunnerClient, builder: str, batch_sizes: Sequence[
         layers = trace_table(runner, builder, input_shape, kwargs, table=info)[1]
         verify_model(runner, builder, input_shape, rng, verify_kwargs)
     compare_rows(f"{builder}() (các tầng trình chấm dựng lại từ khai báo)",
-                 [(item.layer.kind, item.output_shape) for item in layers], expected)
+                 [(family(item.layer.kind, item.layer.config), item.output_shape)
+                  for item in layers], expected)
     count = sum(item.params for item in layers)
     if count != params:
         raise AssertionError(f"{builder}() có {count} tham số, cần {params:,}.")
     return result
 
 
+#: Separates the layer classes a row of a table accepts (``"AveragePooling2D|MaxPooling2D"``:
+#: where the slides and the book build the same network with either).
+ALTERNATIVES = "|"
+
+
+def _matches(have: LayerRow, need: LayerRow) -> bool:
+    return have[1] == need[1] and have[0] in need[0].split(ALTERNATIVES)
+
+
+def family(kind: str, config: Any) -> str:
+    """The row name of a layer: its class, except that ``Activation("relu")`` is a ``ReLU``
+    (the book writes DenseNet's with one, the course's tables with the other)."""
+    activation = config.get("activation") if isinstance(config, dict) else None
+    return "ReLU" if kind == "Activation" and activation == "relu" else kind
+
+
+def _without_noop_flatten(rows: Sequence[LayerRow]) -> list[LayerRow]:
+    """``rows`` without a ``Flatten`` that changes nothing (after a layer whose output is
+    already flat, such as ``GlobalAveragePooling2D``): the book's DenseNet has none there."""
+    return [row for index, row in enumerate(rows)
+            if not (row[0] == "Flatten" and index and rows[index - 1][1] == row[1])]
+
+
 def compare_rows(where: str, got: Sequence[LayerRow], want: Sequence[LayerRow]) -> None:
-    """Raise naming the first row of ``got`` that differs from ``want``, or a different count."""
+    """Raise naming the first row of ``got`` that differs from ``want``, or a different count.
+
+    Rows are compared by what the layers compute: a wanted class may name alternatives
+    (:data:`ALTERNATIVES`), a ``Flatten`` of an already flat output counts on neither side,
+    and the callers name rows with :func:`family`."""
+    got, want = _without_noop_flatten(got), _without_noop_flatten(want)
     # Explicit raises, not `assert`: the verdict must not depend on python -O.
     for position, (have, need) in enumerate(zip(got, want, strict=False)):
-        if have != need:
+        if not _matches(have, need):
+            wanted = " hoặc ".join(need[0].split(ALTERNATIVES))
             raise AssertionError(
-                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {need[0]} "
+                f"{where}: tầng thứ {position + 1} là {have[0]} cho {have[1]}, cần {wanted} "
                 f"cho {need[1]} (NHWC: batch, cao, rộng, kênh).")
     if len(got) != len(want):
         raise AssertionError(
@@ -191,7 +222,8 @@ def _compare(builder: str, batch: int, input_shape: Sequence[int],
     layers = run.get("layers") if isinstance(run, dict) else None
     if not isinstance(layers, list):
         raise AssertionError(f"{builder}() phải trả về một keras.Sequential.")
-    got = [(str(layer.get("class")), tuple(layer.get("output_shape") or ()))
+    got = [(family(str(layer.get("class")), layer.get("config")),
+            tuple(layer.get("output_shape") or ()))
            if isinstance(layer, dict) else ("?", ()) for layer in layers]
     want = [(name, (batch, *shape)) for name, shape in expected]
     compare_rows(f"{builder}() trên đầu vào ({batch}, {', '.join(map(str, input_shape))})",

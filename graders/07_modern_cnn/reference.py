@@ -1,15 +1,15 @@
 """Ground truth for the hidden checks of 07_modern_cnn (judge side only, imported by the checks).
 
 Batch normalization in float64 NumPy with the semantics of
-`keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5)` (biased batch
-variance, moving = momentum * moving + (1 - momentum) * batch), and the book's
+`keras.layers.BatchNormalization(momentum=0.9)` and the epsilon the checks pass in (biased
+batch variance, moving = momentum * moving + (1 - momentum) * batch), and the book's
 networks as tables of (layer class, output shape without the batch axis), NHWC,
 with parameter counts (../shared/CONTENT.md section 7, measured with Keras 3.15).
 """
 
 import numpy as np
 
-MOMENTUM, EPSILON = 0.9, 1e-5
+MOMENTUM = 0.9
 
 
 def batch_stats(x):
@@ -18,14 +18,14 @@ def batch_stats(x):
     return x.mean(axis=axes), x.var(axis=axes)
 
 
-def normalize(x, gamma, beta, mean, var, eps=EPSILON):
+def normalize(x, gamma, beta, mean, var, eps):
     return gamma * (x - mean) / np.sqrt(var + eps) + beta
 
 
-def batch_norm_run(inputs, trainings, gamma, beta):
-    """Outputs and final moving statistics of one BN layer called on `inputs` in turn."""
-    channels = inputs[0].shape[-1]
-    moving_mean, moving_var = np.zeros(channels), np.ones(channels)
+def batch_norm_run(inputs, trainings, gamma, beta, moving_mean, moving_var, eps):
+    """Outputs and final moving statistics of one BN layer called on `inputs` in turn, from
+    the moving statistics `moving_mean`, `moving_var` (the judge sets them: the book starts
+    the variance at ones, the slides at zeros, and either is accepted)."""
     outputs = []
     for x, training in zip(inputs, trainings, strict=True):
         if training:
@@ -34,11 +34,11 @@ def batch_norm_run(inputs, trainings, gamma, beta):
             moving_var = MOMENTUM * moving_var + (1 - MOMENTUM) * var
         else:
             mean, var = moving_mean, moving_var
-        outputs.append(normalize(x, gamma, beta, mean, var))
+        outputs.append(normalize(x, gamma, beta, mean, var, eps))
     return outputs, moving_mean, moving_var
 
 
-def batch_norm_grad(x, gamma, upstream, eps=EPSILON):
+def batch_norm_grad(x, gamma, upstream, eps):
     """d sum(BN_train(x) * upstream) / dx, per channel over every other axis."""
     axes = tuple(range(x.ndim - 1))
     mean, var = batch_stats(x)
@@ -53,6 +53,9 @@ def inception_params(c_in, c1, c2, c3, c4):
             + (c_in + 1) * c3[0] + (25 * c3[0] + 1) * c3[1] + (c_in + 1) * c4)
 
 
+#: BN-LeNet pools by averaging in the book (7.5) and by maxima in the Thuyloi slides: either.
+BN_LENET_POOLING = "AveragePooling2D|MaxPooling2D"
+
 #: name → (input shape without batch, [(layer class, output shape without batch)], parameters
 #: counted by `count_params()`, trainable and not).
 NETWORKS = {
@@ -62,15 +65,15 @@ NETWORKS = {
         ("Dense", (10,))], 5_977_530),
     "bn_lenet": ((28, 28, 1), [
         ("Conv2D", (24, 24, 6)), ("BatchNorm", (24, 24, 6)), ("Activation", (24, 24, 6)),
-        ("AveragePooling2D", (12, 12, 6)),
+        (BN_LENET_POOLING, (12, 12, 6)),
         ("Conv2D", (8, 8, 16)), ("BatchNorm", (8, 8, 16)), ("Activation", (8, 8, 16)),
-        ("AveragePooling2D", (4, 4, 16)), ("Flatten", (256,)),
+        (BN_LENET_POOLING, (4, 4, 16)), ("Flatten", (256,)),
         ("Dense", (120,)), ("BatchNorm", (120,)), ("Activation", (120,)),
         ("Dense", (84,)), ("BatchNorm", (84,)), ("Activation", (84,)), ("Dense", (10,))],
         44_878 + 452),
     "resnet18": ((96, 96, 1), [
         ("Conv2D", (48, 48, 64)), ("BatchNormalization", (48, 48, 64)),
-        ("Activation", (48, 48, 64)), ("MaxPooling2D", (24, 24, 64)),
+        ("ReLU", (48, 48, 64)), ("MaxPooling2D", (24, 24, 64)),
         ("ResnetBlock", (24, 24, 64)), ("ResnetBlock", (12, 12, 128)),
         ("ResnetBlock", (6, 6, 256)), ("ResnetBlock", (3, 3, 512)),
         ("GlobalAveragePooling2D", (512,)), ("Dense", (10,))], 11_178_378 + 7_808),

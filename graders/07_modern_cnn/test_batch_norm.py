@@ -1,8 +1,11 @@
 """Hidden checks of batch normalization from scratch (cells test_batch_norm, test_bn_lenet).
 
 The judge's float64 reference has the semantics of
-keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5). BN-LeNet's accuracy is the
-judge's own training of a rebuild of the verified layers (autograder.judge.trusted_training).
+keras.layers.BatchNormalization(momentum=0.9) with the epsilon the checks pass in, from
+moving statistics the judge sets: the book's epsilon (1e-12), the common 1e-5 and either
+starting moving variance (the book's ones, the slides' zeros) all earn full marks. BN-LeNet's
+accuracy is the judge's own training of a rebuild of the verified layers
+(autograder.judge.trusted_training).
 """
 
 import numpy as np
@@ -14,13 +17,30 @@ from autograder.judge.layer_tables import verify_model
 from autograder.judge.trusted_training import held_out_accuracy
 
 CELL = "test_batch_norm"
-FLOAT64 = {"dtype": "float64"}
+#: The epsilon the checks build BatchNorm with, passed in so that a layer's default (the
+#: book's 1e-12, the common 1e-5) does not matter; large enough that ignoring it shows.
+EPS = 1e-3
+LAYER_KWARGS = {"dtype": "float64", "epsilon": EPS}
+EPS_HINT = ("BatchNorm(epsilon=...) phải dùng epsilon được truyền vào (trình chấm truyền "
+            f"epsilon={EPS:g}).")
 
 
-def _run(runner, inputs, calls, weights=None):
-    result = runner.probe("layer", target="BatchNorm", init_kwargs=FLOAT64, inputs=inputs,
+def _start(rng, channels, gamma=None, beta=None):
+    """Starting weights the judge sets: gamma, beta (1 and 0 unless given) and moving
+    statistics drawn here, so that either initial moving variance is accepted."""
+    return [np.ones(channels) if gamma is None else gamma,
+            np.zeros(channels) if beta is None else beta,
+            rng.normal(size=channels), rng.uniform(0.5, 2.0, channels)]
+
+
+def _run(runner, inputs, calls, weights):
+    result = runner.probe("layer", target="BatchNorm", init_kwargs=LAYER_KWARGS, inputs=inputs,
                           calls=calls, weights=weights)
     return [runner.array(o, "BatchNorm") for o in result["outputs"]], result["weights"]
+
+
+def _reference(inputs, trainings, weights):
+    return reference.batch_norm_run(inputs, trainings, *weights, eps=EPS)
 
 
 @pytest.mark.check(cell=CELL, points=1)
@@ -40,17 +60,21 @@ def test_training_mode_normalizes_each_channel(runner, rng):
     """Ở chế độ huấn luyện, mỗi kênh có trung bình 0 và độ lệch chuẩn 1 trên (N, H, W) (4 chiều) hoặc trên N (2 chiều)."""
     for shape in ((8, 5, 5, 3), (64, 4)):
         x = rng.normal(loc=rng.uniform(-5, 5, shape[-1]), scale=rng.uniform(0.5, 4, shape[-1]), size=shape)
-        (out,), _ = _run(runner, x, [{"training": True}])
+        start = _start(rng, shape[-1])
+        (out,), _ = _run(runner, x, [{"training": True}], start)
         axes = tuple(range(len(shape) - 1))
         assert out.shape == x.shape, f"BatchNorm phải giữ kích thước {shape}, nhận được {out.shape}."
         assert np.allclose(out.mean(axis=axes), 0, atol=1e-6), (
             f"Đầu vào {shape}, chế độ huấn luyện: trung bình từng kênh là {np.round(out.mean(axis=axes), 4)}, "
             "cần 0 (chuẩn hóa theo mọi trục trừ trục kênh cuối).")
-        assert np.allclose(out.std(axis=axes), 1, atol=1e-3), (
+        var = x.var(axis=axes)
+        want_std = np.sqrt(var / (var + EPS))  # 1 but for epsilon
+        assert np.allclose(out.std(axis=axes), want_std, atol=1e-6), (
             f"Đầu vào {shape}, chế độ huấn luyện: độ lệch chuẩn từng kênh là {np.round(out.std(axis=axes), 4)}, "
-            "cần 1 (phương sai lệch, chia cho N, với eps = 1e-5).")
-        want, _, _ = reference.batch_norm_run([x], [True], 1.0, 0.0)
-        assert np.allclose(out, want[0], rtol=1e-6, atol=1e-8), "Đầu ra ở chế độ huấn luyện khác công thức."
+            f"cần {np.round(want_std, 4)}, tức 1 trừ phần do eps = {EPS:g} (phương sai lệch, chia cho N).")
+        want, _, _ = _reference([x], [True], start)
+        assert np.allclose(out, want[0], rtol=1e-6, atol=1e-8), (
+            f"Đầu ra ở chế độ huấn luyện khác công thức. {EPS_HINT}")
 
 
 @pytest.mark.check(cell=CELL, points=1)
@@ -59,8 +83,9 @@ def test_inference_uses_moving_statistics(runner, rng):
     xs = [rng.normal(loc=2.0, scale=3.0, size=(16, 4)) for _ in range(3)]
     inputs, trainings = [xs[0], xs[1], xs[2], xs[2]], [True, True, False, None]
     calls = [{"training": True}, {"training": True}, {"training": False}, {}]
-    outs, _ = _run(runner, inputs, calls)
-    want, _, _ = reference.batch_norm_run(inputs, [bool(t) for t in trainings], 1.0, 0.0)
+    start = _start(rng, 4)
+    outs, _ = _run(runner, inputs, calls, start)
+    want, _, _ = _reference(inputs, [bool(t) for t in trainings], start)
     for out, expected, how in ((outs[2], want[2], "training=False"), (outs[3], want[3], "không truyền training")):
         assert np.allclose(out, expected, rtol=1e-6, atol=1e-8), (
             f"Gọi với {how} sau hai bước huấn luyện: đầu ra phải dùng moving_mean và moving_variance.")
@@ -68,15 +93,16 @@ def test_inference_uses_moving_statistics(runner, rng):
 
 @pytest.mark.check(cell=CELL, points=1)
 def test_moving_statistics_follow_momentum(runner, rng):
-    """Mỗi bước huấn luyện cập nhật moving = 0.9·moving + 0.1·thống kê của batch (phương sai lệch); gamma, beta, moving_mean, moving_variance theo thứ tự đó."""
+    """Mỗi bước huấn luyện cập nhật moving = 0.9·moving + 0.1·thống kê của batch (phương sai lệch), từ thống kê trượt trình chấm đặt; gamma, beta, moving_mean, moving_variance theo thứ tự đó."""
     xs = [rng.normal(loc=rng.uniform(-3, 3, 3), scale=2.0, size=(6, 4, 4, 3)) for _ in range(3)]
-    _, weights = _run(runner, xs, [{"training": True}] * 3)
+    start = _start(rng, 3)
+    _, weights = _run(runner, xs, [{"training": True}] * 3, start)
     names = [w["name"] for w in weights]
     assert names == ["gamma", "beta", "moving_mean", "moving_variance"], (
         f"Các biến của BatchNorm là {names}, cần ['gamma', 'beta', 'moving_mean', 'moving_variance'] theo thứ tự đó.")
     assert [w["trainable"] for w in weights] == [True, True, False, False], (
         "gamma và beta được huấn luyện; moving_mean và moving_variance thì không (trainable=False).")
-    _, mean, var = reference.batch_norm_run(xs, [True] * 3, 1.0, 0.0)
+    _, mean, var = _reference(xs, [True] * 3, start)
     got_mean, got_var = (runner.array(w["value"], w["name"]) for w in weights[2:])
     for name, got, want in (("moving_mean", got_mean, mean), ("moving_variance", got_var, var)):
         assert np.allclose(got, want, rtol=1e-6, atol=1e-8), (
@@ -86,16 +112,16 @@ def test_moving_statistics_follow_momentum(runner, rng):
 
 @pytest.mark.check(cell=CELL, points=1)
 def test_matches_keras_semantics_with_scale_and_shift(runner, rng):
-    """Với gamma, beta bất kỳ, BatchNorm giống keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5) ở cả hai chế độ."""
-    gamma, beta = rng.normal(size=3), rng.normal(size=3)
+    """Với gamma, beta bất kỳ, BatchNorm giống keras.layers.BatchNormalization(momentum=0.9, epsilon=...) ở cả hai chế độ, với epsilon trình chấm truyền vào."""
     xs = [rng.normal(loc=1.0, scale=2.0, size=(5, 3, 3, 3)) for _ in range(3)]
-    weights = [gamma, beta, np.zeros(3), np.ones(3)]
+    weights = _start(rng, 3, gamma=rng.normal(size=3), beta=rng.normal(size=3))
     outs, _ = _run(runner, xs, [{"training": True}, {"training": True}, {"training": False}], weights)
-    want, _, _ = reference.batch_norm_run(xs, [True, True, False], gamma, beta)
+    want, _, _ = _reference(xs, [True, True, False], weights)
     for step, (out, expected) in enumerate(zip(outs, want, strict=True)):
         assert np.allclose(out, expected, rtol=1e-6, atol=1e-8), (
             f"Lần gọi thứ {step + 1} (gamma, beta ngẫu nhiên) khác BatchNormalization của Keras: "
-            "đầu ra = gamma·(X − mean)/sqrt(var + 1e-5) + beta.")
+            f"đầu ra = gamma·(X − mean)/sqrt(var + epsilon) + beta, với epsilon = {EPS:g} "
+            "được truyền vào.")
 
 
 @pytest.mark.check(cell=CELL, points=1)
@@ -103,10 +129,11 @@ def test_training_gradient(runner, rng):
     """Đạo hàm của BatchNorm (chế độ huấn luyện) theo X đúng bằng đạo hàm giải tích, kể cả phần đi qua trung bình và phương sai của batch."""
     x, upstream = rng.normal(size=(6, 3, 3, 2)), rng.normal(size=(6, 3, 3, 2))
     result = runner.probe("gradient", target="BatchNorm", x=x, upstream=upstream,
-                          layer_kwargs=FLOAT64, kwargs={"training": True})
+                          layer_kwargs=LAYER_KWARGS, kwargs={"training": True})
     assert result["grad"] is not None, "tf.GradientTape không lấy được đạo hàm của BatchNorm theo X."
     expect_close(runner.array(result["grad"], "đạo hàm của BatchNorm"),
-                 reference.batch_norm_grad(x, 1.0, upstream), "Đạo hàm của BatchNorm theo X",
+                 reference.batch_norm_grad(x, 1.0, upstream, eps=EPS),
+                 "Đạo hàm của BatchNorm theo X",
                  rtol=1e-6, atol=1e-9,
                  hint="Trung bình và phương sai của batch phụ thuộc X, đừng chặn gradient qua "
                       "chúng.")
