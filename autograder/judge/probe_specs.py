@@ -45,7 +45,7 @@ PROBE_SPECS: Mapping[str, ProbeSpec] = {
     "call_update": _spec("target args variables", names="target"),
     "call_tables": _spec("target tables", "args kwargs", names="target"),
     "saved_layer": _spec("target input_shape", "dtype init_args init_kwargs", names="target"),
-    "load_layer": _spec("target file inputs", names="target"),
+    "load_layer": _spec("target file inputs", "training", names="target"),
     "train_loop": _spec("step forward x_train y_train x_eval epochs batch_size seed",
                         "step_kwargs init init_kwargs params", names="step forward init"),
     "model_losses": _spec("builder inputs", "kwargs weights", names="builder"),

@@ -245,10 +245,10 @@ def probe_saved_layer(ns: Mapping[str, Any], target: str, input_shape: list[int]
 
 
 def probe_load_layer(ns: Mapping[str, Any], target: str, file: np.ndarray,
-                     inputs: np.ndarray) -> dict[str, Any]:
+                     inputs: np.ndarray, training: bool = False) -> dict[str, Any]:
     """Load a ``.keras`` file the judge sends (``uint8`` bytes) with
     ``keras.models.load_model``, the student's class as the only custom object, and run
-    the model on ``inputs``."""
+    the model on ``inputs`` (in training mode with ``training``)."""
     import os
     import tempfile
 
@@ -260,7 +260,7 @@ def probe_load_layer(ns: Mapping[str, Any], target: str, file: np.ndarray,
         with open(path, "wb") as out:
             out.write(np.asarray(file, dtype=np.uint8).tobytes())
         model = keras.models.load_model(path, custom_objects={target: cls})
-    return {"outputs": to_wire(model(inputs))}
+    return {"outputs": to_wire(model(inputs, training=bool(training)))}
 
 
 def probe_train_loop(ns: Mapping[str, Any], step: str, forward: str, x_train: np.ndarray,

@@ -3,7 +3,12 @@
 import numpy as np
 import pytest
 
+from autograder.judge.expect import expect_shape
+from autograder.judge.keras_files import layer_config, with_layer_config
+
 CELL = "test_dropout_class"
+#: The saved model's input width and the rows the reloaded layer drops from.
+WIDTH, ROWS = 50, 200
 
 
 @pytest.mark.check(cell=CELL, points=1)
@@ -35,15 +40,25 @@ def test_training_drops(runner):
 
 
 @pytest.mark.check(cell=CELL, points=1)
-def test_is_configurable_keras_layer(runner):
-    """Dropout phải kế thừa keras.layers.Layer và get_config() phải chứa 'rate'."""
-    result = runner.probe("layer", target="Dropout", init_args=[0.3],
-                          inputs=np.ones((2, 3), dtype="float32"), calls=[])
-    assert "keras.src.layers.layer.Layer" in result["ancestry"], (
-        "Dropout phải là lớp con của keras.layers.Layer."
+def test_is_configurable_keras_layer(runner, rng):
+    """Dropout phải là một tầng Keras lưu được trong mô hình (.keras) với 'rate' trong get_config(), và tầng nạp lại phải dùng rate ghi trong tệp: trình chấm đổi rate trong tệp rồi nạp lại."""
+    rate = round(float(rng.uniform(0.2, 0.4)), 3)
+    file = runner.probe("saved_layer", target="Dropout", input_shape=[WIDTH],
+                        init_args=[rate])["file"]
+    config = layer_config(file, "Dropout")
+    assert config.get("rate") == pytest.approx(rate), (
+        f"get_config() phải có khoá 'rate' bằng tỉ lệ bỏ đã truyền vào ({rate}); config trong "
+        f"tệp đã lưu có {sorted(config)[:12]}."
     )
-    config = result["config"]
-    assert isinstance(config, dict), "get_config() phải trả về một dict."
-    assert config.get("rate") == pytest.approx(0.3), (
-        "get_config() phải có khoá 'rate' bằng tỉ lệ bỏ đã truyền vào."
+    other = round(float(rng.uniform(0.6, 0.8)), 3)
+    x = np.ones((ROWS, WIDTH), dtype="float32")
+    result = runner.probe("load_layer", target="Dropout", inputs=x, training=True,
+                          file=with_layer_config(file, {"rate": other}, "Dropout"))
+    out = runner.array(result["outputs"], "Dropout nạp lại")
+    expect_shape(out, x.shape, "Đầu ra của Dropout nạp lại")
+    fraction = float(np.mean(out == 0))
+    assert abs(fraction - other) <= 6 * np.sqrt(other * (1 - other) / x.size), (
+        f"Trình chấm đổi rate trong tệp đã lưu thành {other} rồi nạp lại (keras.models."
+        f"load_model); ở chế độ huấn luyện tầng nạp lại bỏ {fraction:.3f} số phần tử: "
+        "from_config phải dựng lại tầng với rate ghi trong config."
     )
