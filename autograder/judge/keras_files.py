@@ -1,18 +1,19 @@
 """Reading and editing a ``.keras`` file as data, never as a model.
 
-TRUSTED SIDE. 02's checks ask the runner to save a model holding the student's
-layer, read the layer's configuration in the file themselves (``config.json``,
-parsed as JSON: nothing is deserialized into objects, no class is looked up),
-change a hyperparameter to a value the runner has not seen, and send the file
-back to be loaded. Right outputs for the new value prove that what
+TRUSTED SIDE. 02's and 03's checks ask the runner to save a model holding the
+student's layer, read the layer's configuration in the file themselves
+(``config.json``, parsed as JSON: nothing is deserialized into objects, no
+class is looked up), change a hyperparameter to a value the runner has not
+seen, and send the file back to be loaded. Right outputs for the new value prove that what
 ``get_config`` wrote is what ``from_config`` reads, by values on fresh inputs;
 the runner's word about its config proves nothing.
 
 A ``.keras`` file is a zip archive (``config.json``, ``metadata.json``,
 ``model.weights.h5``). The file comes from the runner, so every size is
-bounded before it is read: a member list, a member's uncompressed size and
-the configuration's nesting are capped, and anything outside the caps is the
-student's failed check (:class:`AssertionError`, in Vietnamese).
+bounded before it is read: the number of members, each member's uncompressed
+size and the size of ``config.json`` are capped, and anything outside the caps,
+or unreadable, is the student's failed check (:class:`AssertionError`, in
+Vietnamese).
 """
 
 from __future__ import annotations
